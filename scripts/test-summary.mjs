@@ -1,0 +1,15 @@
+// Prints the closing line of a test run from Vitest's JSON reports: "tests: N passed, N failed".
+// A run whose reports are missing counts as failed, so a run that executed nothing cannot pass.
+import { existsSync, readFileSync } from 'node:fs'
+
+let passed = 0
+let failed = 0
+const files = process.argv.slice(2).filter((f) => existsSync(f))
+for (const file of files) {
+  const report = JSON.parse(readFileSync(file, 'utf8'))
+  passed += report.numPassedTests ?? 0
+  failed += (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0)
+}
+if (files.length === 0) failed += 1
+console.log(`tests: ${passed} passed, ${failed} failed`)
+process.exit(failed > 0 || passed === 0 ? 1 : 0)

@@ -1,0 +1,179 @@
+/**
+ * Pod documents over automerge-repo: create, open (from local storage first, never waiting for
+ * the network), watch as a parsed plain view, and change through domain commands.
+ *
+ * The screens never hold a DocHandle: they read a `PodState` (a parsed view plus what was
+ * repaired), which keeps the seam for a cached view at start-up (design.md, "Opening fast").
+ */
+import type { AutomergeUrl, DocHandle, Repo } from '@automerge/automerge-repo'
+import { isValidAutomergeUrl } from '@automerge/automerge-repo'
+import type { PodDoc } from '../../schema/podDocument.ts'
+import { parsePodDoc } from '../../schema/parsePodDoc.ts'
+import { migratePodDoc, pendingMigrations } from '../../schema/migrations.ts'
+import type { ShareRules } from './shareRules.ts'
+
+export type PodState =
+  | { status: 'loading' }
+  /** Not on this device yet; waiting for a member's device to send it. */
+  | { status: 'searching' }
+  | { status: 'invalid'; problems: string[] }
+  | { status: 'ready'; view: PodDoc; problems: string[]; readOnly: boolean }
+
+export interface PodStore {
+  /** Creates a pod document, fills it with `init`, and returns its URL and `init`'s result. */
+  create<T>(init: (doc: PodDoc) => T): Promise<{ url: string; result: T }>
+  /** Follows one pod; `listener` gets the current state at once and after every change. */
+  watch(url: string, listener: (state: PodState) => void): () => void
+  /** Applies a change (a domain command) to a pod that is open; returns the command's result. */
+  change<T>(url: string, command: (doc: PodDoc) => T): Promise<T>
+  /** Writes everything pending to IndexedDB (before a reload). */
+  flush(): Promise<void>
+  /** The pod document's raw bytes, for export. */
+  exportBytes(url: string): Promise<Uint8Array | null>
+}
+
+/** The document id part of a pod's URL, used as the pod's key in share rules. */
+export function podKeyOf(url: string): string {
+  return url.replace(/^automerge:/, '').split('#')[0] ?? url
+}
+
+export function isPodUrl(url: string): boolean {
+  return isValidAutomergeUrl(url)
+}
+
+const RETRY_LIMIT = 60
+
+export function createPodStore(repo: Repo, shareRules: ShareRules): PodStore {
+  const handles = new Map<string, Promise<DocHandle<PodDoc> | null>>()
+
+  function registerPod(handle: DocHandle<PodDoc>): void {
+    const podKey = handle.documentId
+    shareRules.registerDocument(handle.documentId, podKey)
+    const doc = handle.doc() as Partial<PodDoc> | undefined
+    for (const meeting of Object.values(doc?.meetings ?? {})) {
+      if (typeof meeting?.notesUrl === 'string' && isValidAutomergeUrl(meeting.notesUrl)) {
+        shareRules.registerDocument(podKeyOf(meeting.notesUrl), podKey)
+      }
+    }
+  }
+
+  async function migrateIfNeeded(handle: DocHandle<PodDoc>): Promise<void> {
+    const parsed = parsePodDoc(handle.doc())
+    if (!parsed.ok || parsed.readOnly) return
+    if (pendingMigrations(parsed.view).length === 0) return
+    handle.change((doc) => {
+      // Older documents may lack the map; create it only where absent.
+      if (typeof doc.migrations !== 'object' || doc.migrations === null) doc.migrations = {}
+      migratePodDoc(doc)
+    })
+  }
+
+  function open(url: string): Promise<DocHandle<PodDoc> | null> {
+    let pending = handles.get(url)
+    if (pending === undefined) {
+      pending = repo
+        .find<PodDoc>(url as AutomergeUrl, { allowableStates: ['ready', 'unavailable'] })
+        .catch(() => null)
+      handles.set(url, pending)
+    }
+    return pending
+  }
+
+  function stateOf(handle: DocHandle<PodDoc>): PodState {
+    const parsed = parsePodDoc(handle.doc())
+    if (!parsed.ok) return { status: 'invalid', problems: parsed.problems }
+    return {
+      status: 'ready',
+      view: parsed.view,
+      problems: parsed.problems,
+      readOnly: parsed.readOnly,
+    }
+  }
+
+  return {
+    async create(init) {
+      const handle = repo.create<PodDoc>()
+      let result: ReturnType<typeof init> | undefined
+      handle.change((doc) => {
+        result = init(doc)
+      })
+      const url = handle.url
+      handles.set(url, Promise.resolve(handle))
+      registerPod(handle)
+      await repo.flush([handle.documentId])
+      return { url, result: result as ReturnType<typeof init> }
+    },
+
+    watch(url, listener) {
+      if (!isValidAutomergeUrl(url)) {
+        listener({ status: 'invalid', problems: ['This link does not point to a pod.'] })
+        return () => {}
+      }
+      let stopped = false
+      let detach = () => {}
+      listener({ status: 'loading' })
+      const follow = (handle: DocHandle<PodDoc>) => {
+        registerPod(handle)
+        void migrateIfNeeded(handle)
+        const onChange = () => {
+          if (stopped) return
+          registerPod(handle)
+          listener(stateOf(handle))
+        }
+        handle.on('change', onChange)
+        detach = () => handle.off('change', onChange)
+        listener(stateOf(handle))
+      }
+      void open(url).then(async (handle) => {
+        if (stopped) return
+        if (handle === null) {
+          listener({ status: 'invalid', problems: ['This pod could not be opened.'] })
+          return
+        }
+        if (handle.isReady()) return follow(handle)
+        // Not stored here: a member's device will send it when one is reachable.
+        listener({ status: 'searching' })
+        for (let attempt = 0; attempt < RETRY_LIMIT && !stopped; attempt++) {
+          try {
+            await handle.whenReady(['ready'])
+            if (!stopped) follow(handle)
+            return
+          } catch {
+            // whenReady gives up after a minute; keep waiting while someone is watching.
+          }
+        }
+      })
+      return () => {
+        stopped = true
+        detach()
+      }
+    },
+
+    async change(url, command) {
+      const handle = await open(url)
+      if (handle === null || !handle.isReady())
+        throw new Error('This pod is not open on this device yet.')
+      const parsed = parsePodDoc(handle.doc())
+      if (parsed.ok && parsed.readOnly) {
+        throw new Error('This pod was written by a newer version of Tend. Update Tend to edit it.')
+      }
+      // A command that throws leaves the document untouched: Automerge rolls the change back
+      // and the handle rethrows.
+      let result: ReturnType<typeof command> | undefined
+      handle.change((doc) => {
+        result = command(doc)
+      })
+      return result as ReturnType<typeof command>
+    },
+
+    async flush() {
+      await repo.flush()
+    },
+
+    async exportBytes(url) {
+      const handle = await open(url)
+      if (handle === null || !handle.isReady()) return null
+      return (await repo.export(handle.documentId)) ?? null
+    },
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * Device data: what this device knows about itself and its pods — the person's display name,
+ * the list of pods with their secrets and connection settings, the device's signing keys.
+ * It lives in an IndexedDB database of its own (`tend-device`, through `idb`) and is never
+ * synced. Tabs of the same browser hear of each other's writes over a BroadcastChannel, so a
+ * pod created in one tab shows up in the others.
+ *
+ * Assumes IndexedDB and BroadcastChannel exist (every browser Tend supports; `fake-indexeddb`
+ * in unit tests).
+ */
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb'
+import type { JourneyStage } from '../../schema/podDocument.ts'
+import { completeKeys, generateDeviceKeys, type DeviceKeys } from '../crypto/deviceIdentity.ts'
+
+export interface DeviceProfile {
+  displayName: string
+  stage: JourneyStage
+}
+
+/** How a pod reaches its members' devices. Kept per device; passed on in invite links. */
+export interface ConnectionSettings {
+  /** MQTT-over-WebSocket URLs of the signaling service(s). */
+  signalingUrls: string[]
+  /** STUN/TURN servers; empty means "same network only". */
+  iceServers: RTCIceServer[]
+  /** Where to fetch short-lived TURN credentials, or null. */
+  iceEndpoint: string | null
+}
+
+/** This device's entry for one pod. */
+export interface PodEntry {
+  /** The pod document's automerge URL. */
+  url: string
+  /** The pod's name as last seen, so the list renders before any document loads. */
+  name: string
+  addedAt: number
+  lastOpenedAt: number | null
+  /** Which member of the pod this device belongs to. */
+  memberId: string | null
+  /** The pod secret, base64url (32 bytes); null only for pods made before sharing existed. */
+  secret: string | null
+  connection: ConnectionSettings | null
+}
+
+interface DeviceDB extends DBSchema {
+  profile: { key: string; value: DeviceProfile }
+  pods: { key: string; value: PodEntry; indexes: { addedAt: number } }
+  keys: { key: string; value: { privateKey: CryptoKey; publicKey: CryptoKey } }
+}
+
+export interface DeviceStore {
+  getProfile(): Promise<DeviceProfile | null>
+  setProfile(profile: DeviceProfile): Promise<void>
+  listPods(): Promise<PodEntry[]>
+  getPod(url: string): Promise<PodEntry | null>
+  putPod(entry: PodEntry): Promise<void>
+  /** Changes some fields of a pod entry; does nothing if the pod is not on this device. */
+  updatePod(url: string, patch: Partial<Omit<PodEntry, 'url'>>): Promise<void>
+  removePod(url: string): Promise<void>
+  /** The device's signing keys, created on first use. */
+  keys(): Promise<DeviceKeys>
+  /** Calls `listener` after any write, in this tab or another. Returns an unsubscribe. */
+  subscribe(listener: () => void): () => void
+  close(): void
+}
+
+const DB_VERSION = 1
+
+/** Opens (and creates or upgrades) the device database. */
+export async function openDeviceStore(name = 'tend-device'): Promise<DeviceStore> {
+  const db: IDBPDatabase<DeviceDB> = await openDB<DeviceDB>(name, DB_VERSION, {
+    upgrade(database) {
+      database.createObjectStore('profile')
+      const pods = database.createObjectStore('pods', { keyPath: 'url' })
+      pods.createIndex('addedAt', 'addedAt')
+      database.createObjectStore('keys')
+    },
+  })
+  const channel = new BroadcastChannel(`${name}-changes`)
+  const listeners = new Set<() => void>()
+  const notify = () => listeners.forEach((l) => l())
+  channel.onmessage = notify
+  const changed = () => {
+    notify()
+    channel.postMessage('changed')
+  }
+  let keysPromise: Promise<DeviceKeys> | null = null
+
+  return {
+    async getProfile() {
+      return (await db.get('profile', 'me')) ?? null
+    },
+    async setProfile(profile) {
+      await db.put('profile', profile, 'me')
+      changed()
+    },
+    async listPods() {
+      return db.getAllFromIndex('pods', 'addedAt')
+    },
+    async getPod(url) {
+      return (await db.get('pods', url)) ?? null
+    },
+    async putPod(entry) {
+      await db.put('pods', entry)
+      changed()
+    },
+    async updatePod(url, patch) {
+      const tx = db.transaction('pods', 'readwrite')
+      const current = await tx.store.get(url)
+      if (current !== undefined) await tx.store.put({ ...current, ...patch, url })
+      await tx.done
+      if (current !== undefined) changed()
+    },
+    async removePod(url) {
+      await db.delete('pods', url)
+      changed()
+    },
+    keys() {
+      keysPromise ??= (async () => {
+        const stored = await db.get('keys', 'device')
+        if (stored !== undefined) return completeKeys(stored.privateKey, stored.publicKey)
+        const fresh = await generateDeviceKeys()
+        // Two tabs may race to create keys: the first write wins and both use it.
+        const tx = db.transaction('keys', 'readwrite')
+        const again = await tx.store.get('device')
+        if (again === undefined) {
+          await tx.store.put({ privateKey: fresh.privateKey, publicKey: fresh.publicKey }, 'device')
+        }
+        await tx.done
+        return again === undefined ? fresh : completeKeys(again.privateKey, again.publicKey)
+      })()
+      return keysPromise
+    },
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    close() {
+      channel.close()
+      db.close()
+    },
+  }
+}

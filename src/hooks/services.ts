@@ -1,0 +1,28 @@
+import { createContext, useContext } from 'react'
+import type { DeviceStore } from '../adapters/device/deviceStore.ts'
+import type { PodStore } from '../adapters/automerge/podStore.ts'
+import type { AppUpdates } from '../adapters/pwa/appUpdates.ts'
+import type { PersistenceState } from '../adapters/pwa/storagePersistence.ts'
+import type { DeviceKeys } from '../adapters/crypto/deviceIdentity.ts'
+import type { CommandContext } from '../domain/commandContext.ts'
+
+/** Everything the screens may use, chosen and wired by `src/app`. */
+export interface TendServices {
+  device: DeviceStore
+  deviceKeys: DeviceKeys
+  pods: PodStore
+  updates: AppUpdates
+  persistence: { read(): Promise<PersistenceState>; request(): Promise<PersistenceState> }
+  /** A fresh command context: the current time and an id source. */
+  context(): CommandContext
+  /** Random bytes for pod secrets, base64url. */
+  newSecret(): string
+}
+
+export const ServicesContext = createContext<TendServices | null>(null)
+
+export function useServices(): TendServices {
+  const services = useContext(ServicesContext)
+  if (services === null) throw new Error('useServices outside <ServicesContext.Provider>')
+  return services
+}

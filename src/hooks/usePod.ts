@@ -1,0 +1,38 @@
+import { useCallback, useEffect, useState } from 'react'
+import type { PodState } from '../adapters/automerge/podStore.ts'
+import type { PodDoc } from '../schema/podDocument.ts'
+import type { CommandContext } from '../domain/commandContext.ts'
+import { useServices } from './services.ts'
+
+/** Follows one pod as a parsed view. Opens from this device's storage; never waits for peers. */
+export function usePod(url: string): PodState {
+  const { pods, device } = useServices()
+  const [state, setState] = useState<PodState>({ status: 'loading' })
+  useEffect(() => pods.watch(url, setState), [pods, url])
+  // Keep the pod list's cached name in step with the document.
+  const name = state.status === 'ready' ? state.view.pod.name : null
+  useEffect(() => {
+    if (name === null) return
+    void device.getPod(url).then((entry) => {
+      if (entry !== null && entry.name !== name) void device.updatePod(url, { name })
+    })
+  }, [device, url, name])
+  return state
+}
+
+/**
+ * Runs a domain command on a pod with a fresh context (time, ids). Resolves to the command's
+ * result; rejects with the command's error, leaving the pod unchanged.
+ */
+export function usePodCommand(
+  url: string,
+): <T>(command: (doc: PodDoc, ctx: CommandContext) => T) => Promise<T> {
+  const services = useServices()
+  return useCallback(
+    (command) => {
+      const ctx = services.context()
+      return services.pods.change(url, (doc) => command(doc, ctx))
+    },
+    [services, url],
+  )
+}

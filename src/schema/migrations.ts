@@ -1,0 +1,56 @@
+import type { PodDoc } from './podDocument.ts'
+
+/**
+ * A named, append-only step that brings a pod document up to `to`.
+ *
+ * Rules every migration keeps (conventions.md, "Versioned on purpose"):
+ * - deterministic and idempotent: two peers may run it at once, offline, and their merged
+ *   documents must be identical — so it only sets scalars to fixed values or adds keys that
+ *   are absent, and never assigns a fresh object over a map another peer may also create;
+ * - additive while older versions of Tend are still in use;
+ * - its name is recorded as a key of `doc.migrations` (a map, so two peers recording the same
+ *   migration at once merge to one entry).
+ */
+export interface Migration {
+  name: string
+  to: number
+  up: (doc: PodDoc) => void
+}
+
+/**
+ * The registry, oldest first. Schema 1 is the first shipped shape: `pod/1-initial` only marks
+ * it. Later capabilities append here (for example `pod/2-...`), each with a test against the
+ * frozen fixtures in `tests/fixtures/`.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    name: 'pod/1-initial',
+    to: 1,
+    up: (doc) => {
+      if (doc.schemaVersion < 1) doc.schemaVersion = 1
+    },
+  },
+]
+
+/** Migrations that `doc` has not run yet, in registry order. */
+export function pendingMigrations(
+  doc: Pick<PodDoc, 'migrations'>,
+  registry: readonly Migration[] = MIGRATIONS,
+): Migration[] {
+  return registry.filter((m) => !(m.name in doc.migrations))
+}
+
+/**
+ * Runs the pending migrations in place. Call it inside a document change; the caller decides
+ * whether the document may be written (a document newer than the app is never migrated).
+ * Returns the names of the migrations it ran.
+ */
+export function migratePodDoc(doc: PodDoc, registry: readonly Migration[] = MIGRATIONS): string[] {
+  const applied: string[] = []
+  for (const migration of pendingMigrations(doc, registry)) {
+    migration.up(doc)
+    doc.migrations[migration.name] = migration.to
+    applied.push(migration.name)
+  }
+  return applied
+}

@@ -1,0 +1,215 @@
+/**
+ * The pod document: everything a pod's members share, replicated between their devices.
+ *
+ * Rules that keep it mergeable (see design.md, "Documents"):
+ * - entities live in maps keyed by id, never in arrays that two devices might both push to
+ *   and reorder;
+ * - `null`, never `undefined` (Automerge cannot store `undefined`);
+ * - times are epoch milliseconds;
+ * - anything derived (whose turn it is, vitality, streaks) is computed, never stored.
+ *
+ * Fields that later capabilities fill in (containers, norms, roles, pairings, meetings) are
+ * named here from schema version 1, so those capabilities extend the document rather than
+ * restructure it.
+ */
+
+export type PodKind = 'learning-pod' | 'cohort' | 'circle'
+export const POD_KINDS: readonly PodKind[] = ['learning-pod', 'cohort', 'circle']
+
+export type JourneyStage = 'newer' | 'practising' | 'experienced'
+export const JOURNEY_STAGES: readonly JourneyStage[] = ['newer', 'practising', 'experienced']
+
+export type MemberStatus = 'active' | 'paused' | 'left'
+export const MEMBER_STATUSES: readonly MemberStatus[] = ['active', 'paused', 'left']
+
+/** A device a member uses; its public key lets peers check the device in the handshake. */
+export interface MemberDevice {
+  id: string
+  /** Base64url of the device's public signing key. */
+  publicKey: string
+  label: string
+  addedAt: number
+}
+
+export interface Member {
+  id: string
+  name: string
+  stage: JourneyStage
+  /** When the member joined the pod (epoch ms, start of the day they joined). */
+  joinedAt: number
+  status: MemberStatus
+  /** A member may be away until a date; rotations skip them until then. */
+  awayUntil: number | null
+  devices: Record<string, MemberDevice>
+  createdAt: number
+  updatedAt: number
+}
+
+export type ContainerKind = 'circle' | 'office-hours' | 'all-hands'
+export type Cadence = 'weekly' | 'biweekly' | 'monthly' | 'quarterly'
+
+/** A container is a recurring space the pod holds: its circle, office hours, an all-hands. */
+export interface Container {
+  id: string
+  kind: ContainerKind
+  name: string
+  cadence: Cadence
+  /** 0 = Sunday … 6 = Saturday. */
+  weekday: number
+  /** Local time of day, "HH:MM", in `timeZone`. */
+  time: string
+  durationMinutes: number
+  timeZone: string
+  /** Office hours only: minutes per mentee per month (the pattern's default is 30). */
+  minutesPerMentee: number | null
+  startsAt: number
+  retiredAt: number | null
+}
+
+export type ConsentResponse = 'consent' | 'stand-aside' | 'object'
+
+export interface ConsentRecord {
+  response: ConsentResponse
+  reason: string | null
+  at: number
+}
+
+export interface ConsentRound {
+  id: string
+  openedAt: number
+  closedAt: number | null
+  /** Keyed by member id. */
+  responses: Record<string, ConsentRecord>
+}
+
+export type NormStatus = 'proposed' | 'adopted' | 'revised' | 'retired' | 'withdrawn'
+
+export interface Norm {
+  id: string
+  text: string
+  reason: string | null
+  status: NormStatus
+  proposedBy: string
+  proposedAt: number
+  /** The norm this one revises, when it is a revision. */
+  revises: string | null
+  rounds: Record<string, ConsentRound>
+  adoptedAt: number | null
+  retiredAt: number | null
+}
+
+export type RoleTerm = 'meeting' | 'monthly' | 'quarterly'
+
+export interface Role {
+  id: string
+  name: string
+  term: RoleTerm
+  /** A sortable key that orders roles on screen. */
+  order: string
+  retiredAt: number | null
+}
+
+/** A manual swap of a role in one meeting, recorded so the rotation respects it. */
+export interface RoleSwap {
+  id: string
+  meetingId: string
+  roleId: string
+  fromMemberId: string
+  toMemberId: string
+  at: number
+}
+
+export interface Pairing {
+  id: string
+  mentorId: string
+  menteeId: string
+  startedAt: number
+  endedAt: number | null
+  declinedAt: number | null
+  declinedBy: string | null
+}
+
+export type MeetingStatus = 'planned' | 'held' | 'skipped' | 'rescheduled'
+export type Attendance = 'present' | 'absent' | 'excused'
+
+export interface CheckIn {
+  id: string
+  memberId: string
+  text: string
+  at: number
+}
+
+export type InsightKind = 'learning' | 'tension' | 'breakthrough' | 'question'
+
+export interface Insight {
+  id: string
+  kind: InsightKind
+  text: string
+  tags: string[]
+  authorId: string
+  /** A question may link to the breakthrough it led to. */
+  ledTo: string | null
+  respondsTo: string | null
+  at: number
+}
+
+export interface ActionItem {
+  id: string
+  text: string
+  ownerId: string | null
+  doneAt: number | null
+  at: number
+}
+
+export interface Meeting {
+  id: string
+  containerId: string | null
+  scheduledFor: number
+  status: MeetingStatus
+  /** Why a meeting was skipped or rescheduled. */
+  reason: string | null
+  rescheduledTo: number | null
+  heldAt: number | null
+  attendance: Record<string, Attendance>
+  /** Role id → member id. */
+  roleHolders: Record<string, string>
+  checkIns: Record<string, CheckIn>
+  insights: Record<string, Insight>
+  actions: Record<string, ActionItem>
+  /** The automerge URL of this meeting's notes document (kept apart, loaded when read). */
+  notesUrl: string | null
+  createdAt: number
+}
+
+export interface PodFacts {
+  id: string
+  name: string
+  purpose: string
+  kind: PodKind
+  createdAt: number
+  createdBy: string
+  archivedAt: number | null
+}
+
+export interface PodDoc {
+  schemaVersion: number
+  /** Migration name → the schema version it brought the document to. A map, not a list, so
+   * two peers that run the same migration at once merge to one entry. */
+  migrations: Record<string, number>
+  pod: PodFacts
+  members: Record<string, Member>
+  containers: Record<string, Container>
+  norms: Record<string, Norm>
+  roles: Record<string, Role>
+  roleSwaps: Record<string, RoleSwap>
+  pairings: Record<string, Pairing>
+  meetings: Record<string, Meeting>
+}
+
+/** The notes document of one meeting: collaborative text, edited with splice. */
+export interface NotesDoc {
+  schemaVersion: number
+  meetingId: string
+  podId: string
+  text: string
+}

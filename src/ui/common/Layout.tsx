@@ -1,0 +1,37 @@
+import type { ReactNode } from 'react'
+import { useAppUpdate, useOnline } from '../../hooks/useAppStatus.ts'
+
+/** The frame of every screen: the header, the banners that keep the person informed, content. */
+export function Layout(props: { children: ReactNode; title: string }) {
+  const online = useOnline()
+  const update = useAppUpdate()
+  return (
+    <>
+      <header className="app-header">
+        <a className="brand" href="#/">
+          Tend
+        </a>
+        <nav aria-label="Main">
+          <a href="#/">Pods</a>
+          <a href="#/settings">This device</a>
+        </nav>
+      </header>
+      {!online && (
+        <p className="banner" role="status">
+          You're offline. Everything you do is kept on this device and shared when you're back.
+        </p>
+      )}
+      {update.ready && (
+        <div className="banner banner-update" role="status">
+          <span>A new version of Tend is ready.</span>
+          <button type="button" onClick={() => void update.apply()}>
+            Reload to update
+          </button>
+        </div>
+      )}
+      <main id="main" aria-label={props.title}>
+        {props.children}
+      </main>
+    </>
+  )
+}

@@ -1,0 +1,248 @@
+import { useState, type FormEvent } from 'react'
+import type { JourneyStage, Member, MemberStatus, PodDoc } from '../../schema/podDocument.ts'
+import { MEMBER_STATUSES } from '../../schema/podDocument.ts'
+import { addMember, setMemberStatus, updateMember } from '../../domain/members.ts'
+import { membersForDisplay, readPodSize } from '../../domain/podQueries.ts'
+import { usePod, usePodCommand } from '../../hooks/usePod.ts'
+import { StageSelect } from '../common/StageSelect.tsx'
+import {
+  POD_KIND_SHORT,
+  STAGE_LABELS,
+  STATUS_LABELS,
+  formatDate,
+  fromDateInput,
+  messageOf,
+  toDateInput,
+} from '../common/labels.ts'
+
+/** A pod's home: what it is for, who is in it, and how its size sits with the pattern. */
+export function PodOverview(props: { url: string }) {
+  const state = usePod(props.url)
+  if (state.status === 'loading') return <p>Opening the pod…</p>
+  if (state.status === 'searching') {
+    return (
+      <section className="card">
+        <h1>Waiting for the pod</h1>
+        <p>
+          This pod is not on this device yet. It arrives as soon as a member's device is reachable;
+          you can leave this screen open.
+        </p>
+      </section>
+    )
+  }
+  if (state.status === 'invalid') {
+    return (
+      <section className="card">
+        <h1>This pod could not be opened</h1>
+        <ul>
+          {state.problems.map((p) => (
+            <li key={p}>{p}</li>
+          ))}
+        </ul>
+        <p>
+          <a href="#/">Back to your pods</a>
+        </p>
+      </section>
+    )
+  }
+  const { view, readOnly, problems } = state
+  return (
+    <>
+      <section aria-labelledby="pod-heading">
+        <p className="muted">{POD_KIND_SHORT[view.pod.kind]}</p>
+        <h1 id="pod-heading">{view.pod.name}</h1>
+        {view.pod.purpose !== '' && <p className="purpose">{view.pod.purpose}</p>}
+        {readOnly && (
+          <p className="banner" role="status">
+            This pod was saved by a newer version of Tend, so this device shows it read-only. Update
+            Tend to make changes.
+          </p>
+        )}
+        {problems.length > 0 && !readOnly && (
+          <details className="repairs">
+            <summary>
+              Some of this pod's data was repaired when it opened ({problems.length})
+            </summary>
+            <ul>
+              {problems.slice(0, 20).map((p) => (
+                <li key={p}>{p}</li>
+              ))}
+            </ul>
+          </details>
+        )}
+      </section>
+      <SizeGuidance view={view} />
+      <Members url={props.url} view={view} readOnly={readOnly} />
+      {!readOnly && <AddMemberForm url={props.url} />}
+    </>
+  )
+}
+
+function SizeGuidance(props: { view: PodDoc }) {
+  const size = readPodSize(props.view)
+  return (
+    <p className={`size-guidance size-${size.fit}`} data-testid="size-guidance">
+      {size.message}
+    </p>
+  )
+}
+
+function Members(props: { url: string; view: PodDoc; readOnly: boolean }) {
+  const members = membersForDisplay(props.view)
+  const [editing, setEditing] = useState<string | null>(null)
+  return (
+    <section aria-labelledby="members-heading">
+      <h2 id="members-heading">Members</h2>
+      <ul className="member-list">
+        {members.map((member) =>
+          editing === member.id ? (
+            <li key={member.id} className="card">
+              <EditMemberForm url={props.url} member={member} onDone={() => setEditing(null)} />
+            </li>
+          ) : (
+            <li key={member.id} className={`member member-${member.status}`} data-testid="member">
+              <div>
+                <span className="member-name">{member.name}</span>
+                <span className="muted">
+                  {STAGE_LABELS[member.stage]} · joined {formatDate(member.joinedAt)}
+                  {member.status !== 'active' && ` · ${STATUS_LABELS[member.status]}`}
+                </span>
+              </div>
+              {!props.readOnly && (
+                <button
+                  type="button"
+                  onClick={() => setEditing(member.id)}
+                  aria-label={`Edit ${member.name}`}
+                >
+                  Edit
+                </button>
+              )}
+            </li>
+          ),
+        )}
+      </ul>
+    </section>
+  )
+}
+
+function EditMemberForm(props: { url: string; member: Member; onDone: () => void }) {
+  const run = usePodCommand(props.url)
+  const [name, setName] = useState(props.member.name)
+  const [stage, setStage] = useState<JourneyStage>(props.member.stage)
+  const [joined, setJoined] = useState(toDateInput(props.member.joinedAt))
+  const [status, setStatus] = useState<MemberStatus>(props.member.status)
+  const [error, setError] = useState<string | null>(null)
+  const id = props.member.id
+  const submit = async (event: FormEvent) => {
+    event.preventDefault()
+    const joinedAt = fromDateInput(joined)
+    if (joinedAt === null) return setError('Please give the date they joined.')
+    try {
+      await run((doc, ctx) => {
+        updateMember(doc, id, { name, stage, joinedAt }, ctx)
+        setMemberStatus(doc, id, status, ctx)
+      })
+      props.onDone()
+    } catch (e) {
+      setError(messageOf(e))
+    }
+  }
+  return (
+    <form onSubmit={(e) => void submit(e)} noValidate aria-label={`Edit ${props.member.name}`}>
+      <label htmlFor={`name-${id}`}>Name</label>
+      <input id={`name-${id}`} value={name} onChange={(e) => setName(e.target.value)} />
+      <StageSelect name={`stage-${id}`} value={stage} onChange={setStage} legend="Journey stage" />
+      <label htmlFor={`joined-${id}`}>Joined</label>
+      <input
+        id={`joined-${id}`}
+        type="date"
+        value={joined}
+        onChange={(e) => setJoined(e.target.value)}
+      />
+      <fieldset className="choice">
+        <legend>Status</legend>
+        {MEMBER_STATUSES.map((s) => (
+          <label key={s}>
+            <input
+              type="radio"
+              name={`status-${id}`}
+              value={s}
+              checked={status === s}
+              onChange={() => setStatus(s)}
+            />
+            {STATUS_LABELS[s]}
+          </label>
+        ))}
+      </fieldset>
+      {error !== null && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="actions">
+        <button type="submit" className="primary">
+          Save
+        </button>
+        <button type="button" onClick={props.onDone}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  )
+}
+
+function AddMemberForm(props: { url: string }) {
+  const run = usePodCommand(props.url)
+  const [name, setName] = useState('')
+  const [stage, setStage] = useState<JourneyStage>('newer')
+  const [joined, setJoined] = useState('')
+  const [error, setError] = useState<string | null>(null)
+  const submit = async (event: FormEvent) => {
+    event.preventDefault()
+    setError(null)
+    const joinedAt = joined === '' ? undefined : fromDateInput(joined)
+    if (joinedAt === null) return setError('That joined date is not a date.')
+    try {
+      await run((doc, ctx) =>
+        addMember(doc, joinedAt === undefined ? { name, stage } : { name, stage, joinedAt }, ctx),
+      )
+      setName('')
+      setJoined('')
+    } catch (e) {
+      setError(messageOf(e))
+    }
+  }
+  return (
+    <section className="card" aria-labelledby="add-member-heading">
+      <h2 id="add-member-heading">Add a member</h2>
+      <p className="muted">
+        For someone who is not using Tend yet. Members who join by invite add themselves.
+      </p>
+      <form onSubmit={(e) => void submit(e)} noValidate>
+        <label htmlFor="member-name">Name</label>
+        <input id="member-name" value={name} onChange={(e) => setName(e.target.value)} />
+        <StageSelect
+          name="new-member-stage"
+          value={stage}
+          onChange={setStage}
+          legend="Journey stage"
+        />
+        <label htmlFor="member-joined">Joined (leave empty for today)</label>
+        <input
+          id="member-joined"
+          type="date"
+          value={joined}
+          onChange={(e) => setJoined(e.target.value)}
+        />
+        {error !== null && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" className="primary">
+          Add member
+        </button>
+      </form>
+    </section>
+  )
+}

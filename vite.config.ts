@@ -1,0 +1,46 @@
+import { defineConfig } from 'vite'
+import react from '@vitejs/plugin-react'
+import { VitePWA } from 'vite-plugin-pwa'
+
+// Automerge's wasm is about 3.6 MB, above Workbox's 2 MiB default precache limit: raise the
+// limit and precache *.wasm so Tend starts with the network cut.
+const PRECACHE_LIMIT_BYTES = 8 * 1024 * 1024
+
+export default defineConfig({
+  plugins: [
+    react(),
+    VitePWA({
+      registerType: 'prompt',
+      injectRegister: false,
+      includeAssets: ['icons/apple-touch-icon.png'],
+      manifest: {
+        name: 'Tend — mentoring pods',
+        short_name: 'Tend',
+        description:
+          'Keep a peer-mentoring pod’s practice: norms, rotating roles, peer mentoring, circle notes. Works offline; syncs between members’ devices.',
+        start_url: './',
+        scope: './',
+        display: 'standalone',
+        background_color: '#f7f3ec',
+        theme_color: '#1f4d3a',
+        icons: [
+          { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+          {
+            src: 'icons/maskable-512.png',
+            sizes: '512x512',
+            type: 'image/png',
+            purpose: 'maskable',
+          },
+        ],
+      },
+      workbox: {
+        globPatterns: ['**/*.{js,css,html,wasm,png,svg,webmanifest}'],
+        maximumFileSizeToCacheInBytes: PRECACHE_LIMIT_BYTES,
+        navigateFallback: 'index.html',
+        cleanupOutdatedCaches: true,
+      },
+    }),
+  ],
+  build: { target: 'es2022', sourcemap: true },
+})
