@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest'
+import { Repo, type PeerId } from '@automerge/automerge-repo'
+import { createPodStore, type PodState } from '../../../src/adapters/automerge/podStore.ts'
+import { ShareRules } from '../../../src/adapters/automerge/shareRules.ts'
+import { initPod } from '../../../src/domain/pods.ts'
+import { addMember } from '../../../src/domain/members.ts'
+import { testContext } from '../support/testContext.ts'
+
+function store() {
+  const repo = new Repo({ network: [] })
+  return { repo, pods: createPodStore(repo, new ShareRules('dev')) }
+}
+
+const input = {
+  name: 'Pod',
+  purpose: '',
+  kind: 'cohort' as const,
+  founder: { name: 'Amara', stage: 'experienced' as const },
+  device: null,
+}
+
+function nextState(pods: ReturnType<typeof store>['pods'], url: string, want: PodState['status']) {
+  return new Promise<PodState>((done) => {
+    const stop = pods.watch(url, (state) => {
+      if (state.status === want) {
+        queueMicrotask(() => stop())
+        done(state)
+      }
+    })
+  })
+}
+
+describe('pod store', () => {
+  it('creates a pod and follows it as a parsed view', async () => {
+    const { pods } = store()
+    const ctx = testContext()
+    const { url, result: founderId } = await pods.create((doc) => initPod(doc, input, ctx))
+    const state = await nextState(pods, url, 'ready')
+    expect(state.status === 'ready' && state.view.members[founderId]?.name).toBe('Amara')
+  })
+
+  it('applies a command and reports the new view', async () => {
+    const { pods } = store()
+    const ctx = testContext()
+    const { url } = await pods.create((doc) => initPod(doc, input, ctx))
+    const seen: string[][] = []
+    const stop = pods.watch(url, (s) => {
+      if (s.status === 'ready') seen.push(Object.values(s.view.members).map((m) => m.name))
+    })
+    await pods.change(url, (doc) => addMember(doc, { name: 'Bo', stage: 'newer' }, ctx))
+    stop()
+    expect(seen.at(-1)?.sort()).toEqual(['Amara', 'Bo'])
+  })
+
+  it('leaves the pod untouched when a command fails', async () => {
+    const { pods, repo } = store()
+    const ctx = testContext()
+    const { url } = await pods.create((doc) => initPod(doc, input, ctx))
+    await expect(
+      pods.change(url, (doc) => {
+        addMember(doc, { name: 'Half', stage: 'newer' }, ctx)
+        addMember(doc, { name: '', stage: 'newer' }, ctx)
+      }),
+    ).rejects.toThrow('The member name cannot be empty.')
+    const handle = await repo.find<{ members: Record<string, { name: string }> }>(url as never)
+    expect(Object.values(handle.doc().members).map((m) => m.name)).toEqual(['Amara'])
+  })
+
+  it('says a bad link is not a pod', async () => {
+    const { pods } = store()
+    const state = await nextState(pods, 'not-a-url', 'invalid')
+    expect(state).toEqual({ status: 'invalid', problems: ['This link does not point to a pod.'] })
+  })
+
+  it('refuses edits to a document from a newer Tend', async () => {
+    const { pods, repo } = store()
+    const ctx = testContext()
+    const { url } = await pods.create((doc) => initPod(doc, input, ctx))
+    const handle = await repo.find<{ schemaVersion: number }>(url as never)
+    handle.change((d) => {
+      d.schemaVersion = 99
+    })
+    const state = await nextState(pods, url, 'ready')
+    expect(state.status === 'ready' && state.readOnly).toBe(true)
+    await expect(
+      pods.change(url, (doc) => addMember(doc, { name: 'Bo', stage: 'newer' }, ctx)),
+    ).rejects.toThrow('newer version of Tend')
+  })
+})
+
+describe('share rules', () => {
+  it('shares everything with own tabs and only a pod’s documents with its admitted peers', () => {
+    const rules = new ShareRules('devA')
+    rules.registerDocument('docP', 'docP')
+    rules.registerDocument('notesP', 'docP')
+    rules.registerDocument('docQ', 'docQ')
+    const own = 'devA~tab2' as PeerId
+    const peer = 'devB~tab1' as PeerId
+    expect(rules.mayShare(own, 'docQ' as never)).toBe(true)
+    expect(rules.mayShare(peer, 'docP' as never)).toBe(false)
+    rules.admitPeer(peer, 'docP')
+    expect(rules.mayShare(peer, 'docP' as never)).toBe(true)
+    expect(rules.mayShare(peer, 'notesP' as never)).toBe(true)
+    expect(rules.mayShare(peer, 'docQ' as never)).toBe(false)
+    expect(rules.mayShare(peer, 'unknown' as never)).toBe(false)
+    rules.dismissPeer(peer, 'docP')
+    expect(rules.mayShare(peer, 'docP' as never)).toBe(false)
+  })
+})

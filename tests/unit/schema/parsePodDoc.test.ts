@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest'
+import { parsePodDoc } from '../../../src/schema/parsePodDoc.ts'
+import { CURRENT_SCHEMA_VERSION } from '../../../src/schema/version.ts'
+import { addMember } from '../../../src/domain/members.ts'
+import { newPod, testContext } from '../support/testContext.ts'
+
+// Tests corrupt the document on purpose, so they write to it untyped.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Loose = Record<string, any>
+
+function goodPod() {
+  const ctx = testContext()
+  const { doc, founderId } = newPod(ctx)
+  const memberId = addMember(doc, { name: 'Bo', stage: 'newer' }, ctx)
+  return { doc: structuredClone(doc) as unknown as Loose, founderId, memberId }
+}
+
+describe('parsePodDoc', () => {
+  it('reads a well-formed pod with no problems', () => {
+    const { doc } = goodPod()
+    const parsed = parsePodDoc(doc)
+    expect(parsed).toEqual({ ok: true, view: doc, problems: [], readOnly: false })
+  })
+
+  it('fails clearly for values that are not pods', () => {
+    expect(parsePodDoc(null)).toEqual({
+      ok: false,
+      problems: ['This is not a pod: it is not an object.'],
+    })
+    expect(parsePodDoc([1, 2])).toMatchObject({ ok: false })
+    expect(parsePodDoc({ members: {} })).toEqual({
+      ok: false,
+      problems: ['This is not a pod: it has no pod id.'],
+    })
+  })
+
+  it('repairs missing fields with defaults and says which', () => {
+    const { doc, memberId } = goodPod()
+    delete doc['members'][memberId].stage
+    delete doc['roles']
+    const parsed = parsePodDoc(doc)
+    if (!parsed.ok) throw new Error('expected ok')
+    expect(parsed.view.members[memberId]?.stage).toBe('newer')
+    expect(parsed.view.roles).toEqual({})
+    expect(parsed.problems).toContain(
+      `document.members.${memberId}: stage "undefined" is not one of newer, practising, experienced`,
+    )
+  })
+
+  it('repairs wrong types without crashing', () => {
+    const { doc, memberId } = goodPod()
+    doc['members'][memberId].name = 42
+    doc['members'][memberId].joinedAt = 'yesterday'
+    doc['members'][memberId].devices = 'lots'
+    doc['pod'].kind = 'choir'
+    const parsed = parsePodDoc(doc)
+    if (!parsed.ok) throw new Error('expected ok')
+    expect(parsed.view.members[memberId]).toMatchObject({
+      name: 'Unnamed member',
+      joinedAt: 0,
+      devices: {},
+    })
+    expect(parsed.view.pod.kind).toBe('learning-pod')
+    expect(parsed.problems).toEqual(
+      expect.arrayContaining([
+        `document.members.${memberId}: name was not text`,
+        `document.members.${memberId}: joinedAt was not a number`,
+        `document.members.${memberId}: devices was not a map`,
+        'pod: kind "choir" is not one of learning-pod, cohort, circle',
+      ]),
+    )
+  })
+
+  it('leaves out entries that are not objects, keeping the rest', () => {
+    const { doc, founderId, memberId } = goodPod()
+    doc['members']['junk'] = 'not a member'
+    doc['members'][memberId] = null
+    const parsed = parsePodDoc(doc)
+    if (!parsed.ok) throw new Error('expected ok')
+    expect(Object.keys(parsed.view.members)).toEqual([founderId])
+    expect(parsed.problems).toEqual(
+      expect.arrayContaining(['document.members.junk: left out: not an object']),
+    )
+  })
+
+  it('drops attendance values that are not present/absent/excused', () => {
+    const { doc, memberId } = goodPod()
+    doc['meetings'] = {
+      m1: {
+        id: 'm1',
+        scheduledFor: 1,
+        status: 'held',
+        attendance: { [memberId]: 'present', x: 'asleep' },
+        createdAt: 1,
+      },
+    }
+    const parsed = parsePodDoc(doc)
+    if (!parsed.ok) throw new Error('expected ok')
+    expect(parsed.view.meetings['m1']?.attendance).toEqual({ [memberId]: 'present' })
+    expect(parsed.view.meetings['m1']?.insights).toEqual({})
+  })
+
+  it('opens a document from a newer Tend read-only, keeping what it knows', () => {
+    const { doc, founderId } = goodPod()
+    doc['schemaVersion'] = CURRENT_SCHEMA_VERSION + 1
+    doc['futureThing'] = { a: 1 }
+    const parsed = parsePodDoc(doc)
+    if (!parsed.ok) throw new Error('expected ok')
+    expect(parsed.readOnly).toBe(true)
+    expect(parsed.view.members[founderId]?.name).toBe('Amara')
+    expect(parsed.problems[0]).toContain('written by a newer Tend')
+  })
+})
