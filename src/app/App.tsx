@@ -5,10 +5,17 @@ import { Welcome } from '../ui/pods/Welcome.tsx'
 import { PodList } from '../ui/pods/PodList.tsx'
 import { PodOverview } from '../ui/pods/PodOverview.tsx'
 import { DeviceSettings } from '../ui/settings/DeviceSettings.tsx'
+import { JoinPod } from '../ui/pods/JoinPod.tsx'
 import { podPath } from '../ui/common/paths.ts'
 import { useRoute } from './route.ts'
 
-const TITLES = { pods: 'Your pods', pod: 'Pod', settings: 'This device', 'not-found': 'Not found' }
+const TITLES = {
+  pods: 'Your pods',
+  pod: 'Pod',
+  settings: 'This device',
+  join: 'Join a pod',
+  'not-found': 'Not found',
+}
 
 export function App() {
   const profile = useProfile()
@@ -17,6 +24,17 @@ export function App() {
     document.title = `${TITLES[route.screen]} · Tend`
   }, [route.screen])
   if (profile === undefined) return null
+  if (route.screen === 'join') {
+    return (
+      <Layout title={TITLES.join}>
+        <JoinPod
+          link={route.link}
+          profile={profile}
+          onJoined={(url) => (location.hash = podPath(url))}
+        />
+      </Layout>
+    )
+  }
   if (profile === null) {
     return (
       <Layout title="Welcome">

@@ -15,6 +15,10 @@ import { createPodStore } from '../adapters/automerge/podStore.ts'
 import { registerAppUpdates } from '../adapters/pwa/appUpdates.ts'
 import { readPersistence, requestPersistence } from '../adapters/pwa/storagePersistence.ts'
 import { randomBytes, randomId, toBase64Url } from '../adapters/crypto/encoding.ts'
+import { startMeshService } from '../adapters/network/meshService.ts'
+import { createPodAdmission } from '../adapters/network/podAdmission.ts'
+import { signalingReachable, trysteroRoomOpener } from '../adapters/network/trysteroRoom.ts'
+import type { ConnectionSettings } from '../adapters/device/deviceStore.ts'
 import { ServicesContext, type TendServices } from '../hooks/services.ts'
 import { App } from './App.tsx'
 import '../ui/styles.css'
@@ -31,10 +35,38 @@ async function start(): Promise<void> {
     shareRules,
   })
   shareRules.onChange(() => repo.shareConfigChanged())
+  const pods = createPodStore(repo, shareRules)
+  const linkOf = async (podKey: string) => {
+    const entry = await device.getPod(`automerge:${podKey}`)
+    return entry?.secret != null && entry.connection !== null
+      ? { secret: entry.secret, connection: entry.connection }
+      : null
+  }
+  const mesh = startMeshService({
+    repo,
+    device,
+    pods,
+    shareRules,
+    openRoom: trysteroRoomOpener(linkOf),
+    admission: createPodAdmission({
+      keys: deviceKeys,
+      entryOf: (podKey) => device.getPod(`automerge:${podKey}`),
+      viewOf: (podKey) => pods.peek(`automerge:${podKey}`),
+      now: () => Date.now(),
+    }),
+    signalingReachable,
+  })
   const services: TendServices = {
     device,
     deviceKeys,
-    pods: createPodStore(repo, shareRules),
+    pods,
+    mesh,
+    defaultConnection: (): ConnectionSettings => ({
+      signalingUrls: [`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/mqtt`],
+      iceServers: [],
+      iceEndpoint: null,
+    }),
+    appBase: `${location.origin}${location.pathname}`,
     updates: registerAppUpdates(),
     persistence: { read: readPersistence, request: requestPersistence },
     context: () => ({ now: Date.now(), newId: randomId }),

@@ -5,12 +5,14 @@ export type Route =
   | { screen: 'pods' }
   | { screen: 'pod'; podKey: string }
   | { screen: 'settings' }
+  | { screen: 'join'; link: string }
   | { screen: 'not-found'; hash: string }
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '')
   if (path === '' || path === '/') return { screen: 'pods' }
   if (path === '/settings') return { screen: 'settings' }
+  if (path.startsWith('/join/')) return { screen: 'join', link: `#${path}` }
   const pod = /^\/pod\/([A-Za-z0-9]+)$/.exec(path)
   if (pod?.[1] !== undefined) return { screen: 'pod', podKey: pod[1] }
   return { screen: 'not-found', hash: path }

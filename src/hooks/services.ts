@@ -1,5 +1,6 @@
 import { createContext, useContext } from 'react'
-import type { DeviceStore } from '../adapters/device/deviceStore.ts'
+import type { ConnectionSettings, DeviceStore } from '../adapters/device/deviceStore.ts'
+import type { MeshService } from '../adapters/network/meshService.ts'
 import type { PodStore } from '../adapters/automerge/podStore.ts'
 import type { AppUpdates } from '../adapters/pwa/appUpdates.ts'
 import type { PersistenceState } from '../adapters/pwa/storagePersistence.ts'
@@ -17,6 +18,12 @@ export interface TendServices {
   context(): CommandContext
   /** Random bytes for pod secrets, base64url. */
   newSecret(): string
+  /** The mesh (peers, signaling) as the leader tab sees it. */
+  mesh: MeshService
+  /** Connection settings for a new pod: the host that served the app. */
+  defaultConnection(): ConnectionSettings
+  /** Where this app is served from, for invite links. */
+  appBase: string
 }
 
 export const ServicesContext = createContext<TendServices | null>(null)

@@ -34,7 +34,10 @@ export function useCreatePod(): (input: Omit<NewPodInput, 'device'>) => Promise<
         lastOpenedAt: ctx.now,
         memberId,
         secret: services.newSecret(),
-        connection: null,
+        connection: services.defaultConnection(),
+        pendingJoin: null,
+        lastSyncByKey: {},
+        syncedHeads: null,
       })
       await services.persistence.request()
       return url

@@ -30,6 +30,14 @@ export interface PodStore {
   flush(): Promise<void>
   /** The pod document's raw bytes, for export. */
   exportBytes(url: string): Promise<Uint8Array | null>
+  /** Loads a pod so the repo offers it to peers (only loaded documents are announced). */
+  keepOpen(url: string): Promise<void>
+  /** The pod as loaded now (parsed), or null if it is not here yet. Synchronous, cheap. */
+  peek(url: string): PodDoc | null
+  /** The pod's current heads, or null if not loaded. */
+  heads(url: string): string[] | null
+  /** The heads a peer's storage was last seen to hold, and when. */
+  syncInfo(url: string, storageId: string): { heads: string[]; at: number } | null
 }
 
 /** The document id part of a pod's URL, used as the pod's key in share rules. */
@@ -45,6 +53,8 @@ const RETRY_LIMIT = 60
 
 export function createPodStore(repo: Repo, shareRules: ShareRules): PodStore {
   const handles = new Map<string, Promise<DocHandle<PodDoc> | null>>()
+  const loaded = new Map<string, DocHandle<PodDoc>>()
+  const views = new Map<string, { heads: string; view: PodDoc | null }>()
 
   function registerPod(handle: DocHandle<PodDoc>): void {
     const podKey = handle.documentId
@@ -73,6 +83,10 @@ export function createPodStore(repo: Repo, shareRules: ShareRules): PodStore {
     if (pending === undefined) {
       pending = repo
         .find<PodDoc>(url as AutomergeUrl, { allowableStates: ['ready', 'unavailable'] })
+        .then((handle) => {
+          loaded.set(url, handle)
+          return handle
+        })
         .catch(() => null)
       handles.set(url, pending)
     }
@@ -99,6 +113,7 @@ export function createPodStore(repo: Repo, shareRules: ShareRules): PodStore {
       })
       const url = handle.url
       handles.set(url, Promise.resolve(handle))
+      loaded.set(url, handle)
       registerPod(handle)
       await repo.flush([handle.documentId])
       return { url, result: result as ReturnType<typeof init> }
@@ -168,6 +183,33 @@ export function createPodStore(repo: Repo, shareRules: ShareRules): PodStore {
 
     async flush() {
       await repo.flush()
+    },
+
+    async keepOpen(url) {
+      const handle = await open(url)
+      if (handle?.isReady() === true) registerPod(handle)
+    },
+
+    peek(url) {
+      const handle = loaded.get(url)
+      if (handle === undefined || !handle.isReady()) return null
+      const heads = handle.heads().join(',')
+      const cached = views.get(url)
+      if (cached?.heads === heads) return cached.view
+      const parsed = parsePodDoc(handle.doc())
+      const view = parsed.ok ? parsed.view : null
+      views.set(url, { heads, view })
+      return view
+    },
+
+    heads(url) {
+      const handle = loaded.get(url)
+      return handle?.isReady() === true ? [...handle.heads()] : null
+    },
+
+    syncInfo(url, storageId) {
+      const info = loaded.get(url)?.getSyncInfo(storageId as never)
+      return info === undefined ? null : { heads: [...info.lastHeads], at: info.lastSyncTimestamp }
     },
 
     async exportBytes(url) {

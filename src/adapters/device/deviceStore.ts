@@ -40,6 +40,20 @@ export interface PodEntry {
   /** The pod secret, base64url (32 bytes); null only for pods made before sharing existed. */
   secret: string | null
   connection: ConnectionSettings | null
+  /** Set while this device is joining by invite, until its member record is in the pod. */
+  pendingJoin: PendingJoin | null
+  /** When this device last exchanged changes with each member's device (public key → ms). */
+  lastSyncByKey: Record<string, number>
+  /** The pod's heads the last time a peer was seen to hold everything this device had. */
+  syncedHeads: string[] | null
+}
+
+export interface PendingJoin {
+  inviteId: string
+  expiresAt: number
+  invitedBy: string
+  name: string
+  stage: JourneyStage
 }
 
 interface DeviceDB extends DBSchema {

@@ -33,6 +33,17 @@ export function formatDate(ms: number): string {
   })
 }
 
+/** "12 Mar 2026, 18:05" in the reader's locale. */
+export function formatDateTime(ms: number): string {
+  return new Date(ms).toLocaleString(undefined, {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  })
+}
+
 /** Epoch ms → the value of an `<input type="date">` (local date). */
 export function toDateInput(ms: number): string {
   const d = new Date(ms)

@@ -4,6 +4,10 @@ import { MEMBER_STATUSES } from '../../schema/podDocument.ts'
 import { addMember, setMemberStatus, updateMember } from '../../domain/members.ts'
 import { membersForDisplay, readPodSize } from '../../domain/podQueries.ts'
 import { usePod, usePodCommand } from '../../hooks/usePod.ts'
+import { useCompleteJoin } from '../../hooks/useMesh.ts'
+import { useProfile } from '../../hooks/useDeviceData.ts'
+import { SyncPanel } from './SyncPanel.tsx'
+import { InvitePanel } from './InvitePanel.tsx'
 import { StageSelect } from '../common/StageSelect.tsx'
 import {
   POD_KIND_SHORT,
@@ -18,6 +22,8 @@ import {
 /** A pod's home: what it is for, who is in it, and how its size sits with the pattern. */
 export function PodOverview(props: { url: string }) {
   const state = usePod(props.url)
+  const profile = useProfile()
+  useCompleteJoin(props.url, state)
   if (state.status === 'loading') return <p>Opening the pod…</p>
   if (state.status === 'searching') {
     return (
@@ -71,8 +77,16 @@ export function PodOverview(props: { url: string }) {
           </details>
         )}
       </section>
+      <SyncPanel url={props.url} view={view} />
       <SizeGuidance view={view} />
       <Members url={props.url} view={view} readOnly={readOnly} />
+      {!readOnly && (
+        <InvitePanel
+          url={props.url}
+          podName={view.pod.name}
+          myName={profile?.displayName ?? 'A member'}
+        />
+      )}
       {!readOnly && <AddMemberForm url={props.url} />}
     </>
   )

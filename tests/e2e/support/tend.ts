@@ -30,7 +30,14 @@ export async function addMember(
   await form.getByLabel('Name').fill(name)
   await form.getByLabel(stage).check()
   await form.getByRole('button', { name: 'Add member' }).click()
-  await page.getByTestId('member').filter({ hasText: name }).waitFor()
+  await memberRow(page, name).waitFor()
+}
+
+/** A member's row, by exact name. */
+export function memberRow(page: Page, name: string) {
+  return page
+    .getByTestId('member')
+    .filter({ has: page.locator('.member-name', { hasText: new RegExp(`^${name}$`) }) })
 }
 
 export async function memberNames(page: Page): Promise<string[]> {
@@ -44,9 +51,7 @@ export async function seriousA11yViolations(page: Page, axeSource: string): Prom
     const axe = (
       window as unknown as {
         axe: {
-          run: (
-            ctx: Document,
-          ) => Promise<{
+          run: (ctx: Document) => Promise<{
             violations: { id: string; impact: string | null; help: string; nodes: unknown[] }[]
           }>
         }

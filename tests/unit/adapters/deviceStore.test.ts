@@ -15,6 +15,9 @@ function entry(url: string, addedAt: number): PodEntry {
     memberId: null,
     secret: null,
     connection: null,
+    pendingJoin: null,
+    lastSyncByKey: {},
+    syncedHeads: null,
   }
 }
 

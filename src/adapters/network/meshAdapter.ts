@@ -1,0 +1,492 @@
+/**
+ * Tend's automerge-repo NetworkAdapter over one room per pod (see meshRoom.ts).
+ *
+ * The contract it keeps (automerge-repo 2.5, reference/sync-and-security.md §1):
+ * - `whenReady()` resolves after the first peer or a short grace period and never rejects, so
+ *   `find` is never stuck because nobody is online;
+ * - a peer is announced (`peer-candidate`, with its metadata) once it passed the handshake in
+ *   at least one room, and `peer-disconnected` is emitted when it left its last room — and
+ *   always before the same peer is announced again;
+ * - Automerge's sync needs a reliable in-order stream: messages to a peer are sent one at a time
+ *   and numbered per room; a gap, a stalled send or a failed send resets the peer (disconnect,
+ *   then announce again) on both sides, which makes automerge-repo restart sync cleanly;
+ * - a message whose `senderId` is not the peer it came from, or whose target is not us, is
+ *   dropped and counted.
+ *
+ * Who may join is decided by `Admission` inside the rooms' handshake, before automerge-repo
+ * sees the peer; what each admitted peer may read is decided by the repo's share rules, told
+ * through `onAdmit` / `onDismiss`.
+ */
+import {
+  NetworkAdapter,
+  cbor,
+  type Message,
+  type PeerId,
+  type PeerMetadata,
+} from '@automerge/automerge-repo'
+import type { Handshake, HandshakeValue, MeshRoom, PathKind, RoomOpener } from './meshRoom.ts'
+
+/** Decides, per pod, who is let in. */
+export interface Admission {
+  /** What this device presents for `podKey` (its public key, an invite proof when joining). */
+  credentials(podKey: string): Promise<HandshakeValue>
+  /** Signs the peer's challenge for `podKey`. */
+  sign(podKey: string, nonce: string): Promise<string>
+  /** Whether the peer proved it belongs to `podKey`. */
+  verify(
+    podKey: string,
+    claim: { peerId: string; credentials: HandshakeValue; nonce: string; signature: string },
+  ): Promise<boolean>
+}
+
+export interface MeshAdapterOptions {
+  openRoom: RoomOpener
+  admission: Admission
+  onAdmit?: (peerId: PeerId, podKey: string) => void
+  onDismiss?: (peerId: PeerId, podKey: string) => void
+  /** Called when a peer's membership of rooms changes (for the sync panel). */
+  onPeersChanged?: () => void
+  readyGraceMs?: number
+  /** How long after the last message of a burst the tally follows. */
+  tallyMs?: number
+  /** A send that has not been handed to the channel after this long resets the peer. */
+  stallMs?: number
+  randomNonce?: () => string
+}
+
+interface VerifiedPeer {
+  peerId: PeerId
+  metadata: PeerMetadata
+  /** What the peer presented in the handshake (its public key, for the sync panel). */
+  credentials: HandshakeValue
+}
+
+interface RemotePeer {
+  peerId: PeerId
+  metadata: PeerMetadata
+  credentials: HandshakeValue
+  /** podKey → transport peer id in that pod's room. */
+  links: Map<string, string>
+}
+
+interface LinkState {
+  epoch: number
+  sendSeq: number
+  recvSeq: number
+  queue: Promise<void>
+  tallyTimer: ReturnType<typeof setTimeout> | null
+}
+
+type Envelope =
+  | { k: 'm'; e: number; s: number; m: Message }
+  /** "I have sent you `s` messages in epoch `e`": lets the receiver notice a lost tail. */
+  | { k: 'tally'; e: number; s: number }
+  | { k: 'reset'; e: number }
+
+const DEFAULT_GRACE_MS = 1000
+const DEFAULT_STALL_MS = 15_000
+const DEFAULT_TALLY_MS = 1000
+
+function defaultNonce(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16))
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+export class TendMeshAdapter extends NetworkAdapter {
+  readonly #options: MeshAdapterOptions
+  readonly #pods = new Set<string>()
+  readonly #rooms = new Map<string, Promise<MeshRoom | null>>()
+  /** podKey → transport peer → repo peer (after the handshake). */
+  readonly #verified = new Map<string, Map<string, VerifiedPeer>>()
+  readonly #peers = new Map<PeerId, RemotePeer>()
+  readonly #links = new Map<string, LinkState>()
+  #connected = false
+  #ready = false
+  #readyWaiters: (() => void)[] = []
+  #graceTimer: ReturnType<typeof setTimeout> | null = null
+  #leaving: Promise<void> = Promise.resolve()
+  /** Messages dropped because they failed a check; visible for tests and diagnostics. */
+  readonly dropped = { wrongSender: 0, malformed: 0, stale: 0 }
+
+  constructor(options: MeshAdapterOptions) {
+    super()
+    this.#options = options
+  }
+
+  isReady(): boolean {
+    return this.#ready
+  }
+
+  whenReady(): Promise<void> {
+    if (this.#ready) return Promise.resolve()
+    return new Promise((resolve) => this.#readyWaiters.push(resolve))
+  }
+
+  #markReady(): void {
+    if (this.#ready) return
+    this.#ready = true
+    this.#readyWaiters.splice(0).forEach((resolve) => resolve())
+  }
+
+  connect(peerId: PeerId, peerMetadata?: PeerMetadata): void {
+    this.peerId = peerId
+    // A reconnect may come without metadata: keep what we had.
+    if (peerMetadata !== undefined) this.peerMetadata = peerMetadata
+    this.#connected = true
+    this.#graceTimer = setTimeout(
+      () => this.#markReady(),
+      this.#options.readyGraceMs ?? DEFAULT_GRACE_MS,
+    )
+    const leaving = this.#leaving
+    void leaving.then(() => {
+      if (!this.#connected) return
+      for (const podKey of this.#pods) this.#openRoom(podKey)
+    })
+  }
+
+  disconnect(): void {
+    this.#connected = false
+    if (this.#graceTimer !== null) clearTimeout(this.#graceTimer)
+    for (const peer of [...this.#peers.values()]) this.#forget(peer.peerId)
+    const rooms = [...this.#rooms.values()]
+    this.#rooms.clear()
+    this.#verified.clear()
+    this.#links.clear()
+    // Trystero keeps a left room cached until leave() finishes: a quick reconnect waits for it.
+    this.#leaving = Promise.all(rooms.map((r) => r.then((room) => room?.leave()))).then(
+      () => undefined,
+      () => undefined,
+    )
+  }
+
+  /** Joins the pod's room (now if connected, else on connect). */
+  addPod(podKey: string): void {
+    if (this.#pods.has(podKey)) return
+    this.#pods.add(podKey)
+    if (this.#connected) this.#openRoom(podKey)
+  }
+
+  /** Leaves the pod's room; its peers are dismissed from that pod. */
+  async removePod(podKey: string): Promise<void> {
+    this.#pods.delete(podKey)
+    const room = this.#rooms.get(podKey)
+    this.#rooms.delete(podKey)
+    for (const peer of [...this.#peers.values()]) {
+      if (peer.links.has(podKey)) this.#unlink(peer.peerId, podKey)
+    }
+    this.#verified.delete(podKey)
+    await (await room)?.leave()
+  }
+
+  /** The repo peers connected now, with the pods each was admitted to. */
+  connectedPeers(): {
+    peerId: PeerId
+    pods: string[]
+    storageId: string | null
+    credentials: HandshakeValue
+  }[] {
+    return [...this.#peers.values()].map((p) => ({
+      peerId: p.peerId,
+      pods: [...p.links.keys()],
+      storageId: p.metadata.storageId ?? null,
+      credentials: p.credentials,
+    }))
+  }
+
+  /** How this device reaches `peerId` in `podKey`'s room. */
+  async pathTo(peerId: PeerId, podKey: string): Promise<PathKind> {
+    const transport = this.#peers.get(peerId)?.links.get(podKey)
+    const room = await this.#rooms.get(podKey)
+    if (transport === undefined || room === undefined || room === null) return 'unknown'
+    return room.pathTo(transport)
+  }
+
+  send(message: Message): void {
+    const peer = this.#peers.get(message.targetId)
+    if (peer === undefined) return
+    const podKey = this.#podFor(peer, message)
+    if (podKey === null) return
+    this.#enqueue(peer.peerId, podKey, (link) => ({
+      k: 'm',
+      e: link.epoch,
+      s: link.sendSeq++,
+      m: message,
+    }))
+    this.#scheduleTally(peer.peerId, podKey)
+  }
+
+  /**
+   * A lost last message leaves no gap for the receiver to see, and Automerge then waits
+   * forever; so after each burst the count of messages sent follows.
+   */
+  #scheduleTally(peerId: PeerId, podKey: string): void {
+    const link = this.#link(peerId, podKey)
+    if (link.tallyTimer !== null) clearTimeout(link.tallyTimer)
+    link.tallyTimer = setTimeout(() => {
+      link.tallyTimer = null
+      if (this.#peers.get(peerId)?.links.has(podKey) !== true) return
+      this.#enqueue(peerId, podKey, (l) => ({ k: 'tally', e: l.epoch, s: l.sendSeq }))
+    }, this.#options.tallyMs ?? DEFAULT_TALLY_MS)
+  }
+
+  #podFor(peer: RemotePeer, message: Message): string | null {
+    const documentId = 'documentId' in message ? message.documentId : undefined
+    if (documentId !== undefined && peer.links.has(documentId)) return documentId
+    // Other documents of a pod (notes) and messages without a document take the first link.
+    const first = peer.links.keys().next()
+    return first.done === true ? null : first.value
+  }
+
+  #linkKey(peerId: PeerId, podKey: string): string {
+    return `${podKey}\u0000${peerId}`
+  }
+
+  #link(peerId: PeerId, podKey: string): LinkState {
+    const key = this.#linkKey(peerId, podKey)
+    let link = this.#links.get(key)
+    if (link === undefined) {
+      link = { epoch: 0, sendSeq: 0, recvSeq: 0, queue: Promise.resolve(), tallyTimer: null }
+      this.#links.set(key, link)
+    }
+    return link
+  }
+
+  /** Sends one envelope after the previous one to the same peer in the same room. */
+  #enqueue(peerId: PeerId, podKey: string, build: (link: LinkState) => Envelope): void {
+    const link = this.#link(peerId, podKey)
+    const envelope = build(link)
+    link.queue = link.queue.then(async () => {
+      const transport = this.#peers.get(peerId)?.links.get(podKey)
+      const room = await this.#rooms.get(podKey)
+      if (transport === undefined || room === undefined || room === null) return
+      const bytes = cbor.encode(envelope)
+      let timer: ReturnType<typeof setTimeout> | null = null
+      const stalled = new Promise<'stalled'>((resolve) => {
+        timer = setTimeout(() => resolve('stalled'), this.#options.stallMs ?? DEFAULT_STALL_MS)
+      })
+      try {
+        const outcome = await Promise.race([
+          room.send(transport, bytes).then(() => 'sent' as const),
+          stalled,
+        ])
+        if (outcome === 'stalled' && envelope.k === 'm') this.#reset(peerId, podKey, true)
+      } catch {
+        if (envelope.k === 'm') this.#reset(peerId, podKey, true)
+      } finally {
+        if (timer !== null) clearTimeout(timer)
+      }
+    })
+  }
+
+  /**
+   * Restarts sync with a peer: automerge-repo drops its sync states on `peer-disconnected` and
+   * starts afresh on `peer-candidate`. With `tell`, the other side is asked to do the same.
+   */
+  #reset(peerId: PeerId, podKey: string, tell: boolean, epoch?: number): void {
+    const peer = this.#peers.get(peerId)
+    if (peer === undefined) return
+    const link = this.#link(peerId, podKey)
+    link.epoch = epoch ?? link.epoch + 1
+    if (link.tallyTimer !== null) clearTimeout(link.tallyTimer)
+    link.tallyTimer = null
+    link.sendSeq = 0
+    link.recvSeq = 0
+    this.emit('peer-disconnected', { peerId })
+    this.emit('peer-candidate', { peerId, peerMetadata: peer.metadata })
+    if (tell) this.#enqueue(peerId, podKey, (l) => ({ k: 'reset', e: l.epoch }))
+  }
+
+  #receive(podKey: string, transport: string, bytes: Uint8Array): void {
+    const who = this.#verified.get(podKey)?.get(transport)
+    if (who === undefined) return
+    let envelope: unknown
+    try {
+      envelope = cbor.decode(bytes)
+    } catch {
+      this.dropped.malformed++
+      return
+    }
+    if (!isObject(envelope) || typeof envelope['e'] !== 'number') {
+      this.dropped.malformed++
+      return
+    }
+    const link = this.#link(who.peerId, podKey)
+    if (envelope['k'] === 'reset') {
+      if (envelope['e'] > link.epoch) this.#reset(who.peerId, podKey, false, envelope['e'])
+      return
+    }
+    if (envelope['k'] === 'tally') {
+      const sent = envelope['s']
+      if (envelope['e'] === link.epoch && typeof sent === 'number' && sent > link.recvSeq) {
+        this.#reset(who.peerId, podKey, true)
+      }
+      return
+    }
+    if (envelope['k'] !== 'm' || typeof envelope['s'] !== 'number' || !isObject(envelope['m'])) {
+      this.dropped.malformed++
+      return
+    }
+    if (envelope['e'] < link.epoch) {
+      this.dropped.stale++
+      return
+    }
+    if (envelope['e'] > link.epoch) {
+      // The other side reset first; follow it.
+      this.#reset(who.peerId, podKey, false, envelope['e'])
+    }
+    if (envelope['s'] !== link.recvSeq) {
+      // A message went missing: Automerge would stall, so restart sync on both sides.
+      this.#reset(who.peerId, podKey, true)
+      return
+    }
+    link.recvSeq++
+    const message = envelope['m'] as unknown as Message
+    if (message.senderId !== who.peerId || message.targetId !== this.peerId) {
+      this.dropped.wrongSender++
+      return
+    }
+    if ('data' in message && message.data !== undefined) {
+      if (!(message.data instanceof Uint8Array)) {
+        this.dropped.malformed++
+        return
+      }
+      // CBOR decoders may hand back a Uint8Array subclass; Automerge wants the plain kind.
+      const data = message.data
+      message.data = new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+    }
+    this.emit('message', message)
+  }
+
+  #openRoom(podKey: string): void {
+    if (this.#rooms.has(podKey)) return
+    const verified = new Map<string, VerifiedPeer>()
+    this.#verified.set(podKey, verified)
+    const opening = this.#options
+      .openRoom(podKey, this.#handshake(podKey, verified))
+      .then((room) => {
+        room.onMessage = (data, transport) => this.#receive(podKey, transport, data)
+        room.onPeerJoin = (transport) => this.#joined(podKey, transport)
+        room.onPeerLeave = (transport) => this.#left(podKey, transport)
+        return room
+      })
+      .catch((error: unknown) => {
+        console.error(`Tend could not open a pod's room: ${String(error)}`)
+        return null
+      })
+    this.#rooms.set(podKey, opening)
+  }
+
+  #handshake(podKey: string, verified: Map<string, VerifiedPeer>): Handshake {
+    return async (transport, send, receive) => {
+      const nonce = (this.#options.randomNonce ?? defaultNonce)()
+      await send({
+        t: 'hello',
+        peerId: this.peerId ?? '',
+        meta: {
+          storageId: this.peerMetadata?.storageId ?? null,
+          isEphemeral: this.peerMetadata?.isEphemeral ?? false,
+        },
+        cred: await this.#options.admission.credentials(podKey),
+        nonce,
+      })
+      const hello = await receive()
+      if (
+        !isObject(hello) ||
+        hello['t'] !== 'hello' ||
+        typeof hello['peerId'] !== 'string' ||
+        hello['peerId'] === ''
+      ) {
+        throw new Error('not a Tend peer')
+      }
+      if (typeof hello['nonce'] !== 'string' || hello['peerId'] === this.peerId)
+        throw new Error('bad hello')
+      await send({
+        t: 'proof',
+        signature: await this.#options.admission.sign(podKey, hello['nonce']),
+      })
+      const proof = await receive()
+      if (!isObject(proof) || proof['t'] !== 'proof' || typeof proof['signature'] !== 'string') {
+        throw new Error('no proof')
+      }
+      const admitted = await this.#options.admission.verify(podKey, {
+        peerId: hello['peerId'],
+        credentials: hello['cred'] ?? null,
+        nonce,
+        signature: proof['signature'],
+      })
+      if (!admitted) throw new Error('not a member of this pod')
+      const meta = isObject(hello['meta']) ? hello['meta'] : {}
+      const metadata: PeerMetadata = {}
+      if (typeof meta['storageId'] === 'string')
+        metadata.storageId = meta['storageId'] as PeerMetadata['storageId'] & string
+      if (typeof meta['isEphemeral'] === 'boolean') metadata.isEphemeral = meta['isEphemeral']
+      verified.set(transport, {
+        peerId: hello['peerId'] as PeerId,
+        metadata,
+        credentials: hello['cred'] ?? null,
+      })
+    }
+  }
+
+  #joined(podKey: string, transport: string): void {
+    const who = this.#verified.get(podKey)?.get(transport)
+    if (who === undefined) return
+    let peer = this.#peers.get(who.peerId)
+    const previous = peer?.links.get(podKey)
+    if (peer !== undefined && previous !== undefined && previous !== transport) {
+      // The same repo peer came back over a new link before the old one was noticed gone:
+      // end the old sync before announcing it again.
+      this.#forget(who.peerId)
+      peer = undefined
+    }
+    this.#links.delete(this.#linkKey(who.peerId, podKey))
+    if (peer === undefined) {
+      peer = {
+        peerId: who.peerId,
+        metadata: who.metadata,
+        credentials: who.credentials,
+        links: new Map([[podKey, transport]]),
+      }
+      this.#peers.set(who.peerId, peer)
+      this.#options.onAdmit?.(who.peerId, podKey)
+      this.emit('peer-candidate', { peerId: who.peerId, peerMetadata: who.metadata })
+    } else {
+      peer.links.set(podKey, transport)
+      this.#options.onAdmit?.(who.peerId, podKey)
+    }
+    this.#markReady()
+    this.#options.onPeersChanged?.()
+  }
+
+  #left(podKey: string, transport: string): void {
+    const who = this.#verified.get(podKey)?.get(transport)
+    this.#verified.get(podKey)?.delete(transport)
+    if (who === undefined) return
+    const peer = this.#peers.get(who.peerId)
+    if (peer?.links.get(podKey) !== transport) return
+    this.#unlink(who.peerId, podKey)
+  }
+
+  #unlink(peerId: PeerId, podKey: string): void {
+    const peer = this.#peers.get(peerId)
+    if (peer === undefined) return
+    peer.links.delete(podKey)
+    this.#links.delete(this.#linkKey(peerId, podKey))
+    this.#options.onDismiss?.(peerId, podKey)
+    if (peer.links.size === 0) {
+      this.#peers.delete(peerId)
+      this.emit('peer-disconnected', { peerId })
+    }
+    this.#options.onPeersChanged?.()
+  }
+
+  #forget(peerId: PeerId): void {
+    const peer = this.#peers.get(peerId)
+    if (peer === undefined) return
+    for (const podKey of [...peer.links.keys()]) this.#unlink(peerId, podKey)
+  }
+}

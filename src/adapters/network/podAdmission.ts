@@ -1,0 +1,76 @@
+/**
+ * Who is let into a pod's room (run inside Trystero's handshake, before automerge-repo hears
+ * of the peer). A device gets in when it signs our fresh challenge with its device key and
+ * either (a) that key is listed under a member of the pod who has not left, or (b) it shows a
+ * valid, unexpired invite proof made with the pod secret. Its repo peer id must carry the device
+ * id of that key, so it cannot pose as one of our own tabs.
+ *
+ * A device that is joining (it has the invite but not yet the pod) admits peers that reached
+ * its room — which needed the pod secret — and proved their key; it learns the member list
+ * from them.
+ */
+import type { PodDoc } from '../../schema/podDocument.ts'
+import { memberForDevice } from '../../domain/podQueries.ts'
+import { deviceIdOf, sign, verify, type DeviceKeys } from '../crypto/deviceIdentity.ts'
+import { deviceIdOfPeer } from '../automerge/createRepo.ts'
+import type { PodEntry } from '../device/deviceStore.ts'
+import { checkInviteProof, inviteProof } from './invite.ts'
+import type { Admission } from './meshAdapter.ts'
+import type { HandshakeValue } from './meshRoom.ts'
+
+export interface PodAdmissionOptions {
+  keys: DeviceKeys
+  entryOf: (podKey: string) => Promise<PodEntry | null>
+  /** The pod as this device has it now, or null when it has not arrived yet. */
+  viewOf: (podKey: string) => PodDoc | null
+  now: () => number
+}
+
+const encoder = new TextEncoder()
+const challenge = (podKey: string, nonce: string) =>
+  encoder.encode(`tend-handshake:${podKey}:${nonce}`)
+
+export function createPodAdmission(options: PodAdmissionOptions): Admission {
+  return {
+    async credentials(podKey) {
+      const entry = await options.entryOf(podKey)
+      const join = entry?.pendingJoin ?? null
+      const invite =
+        join === null || entry?.secret == null
+          ? null
+          : {
+              inviteId: join.inviteId,
+              expiresAt: join.expiresAt,
+              mac: await inviteProof({
+                inviteId: join.inviteId,
+                expiresAt: join.expiresAt,
+                secret: entry.secret,
+              }),
+            }
+      return { publicKey: options.keys.publicKeyText, invite }
+    },
+
+    async sign(podKey, nonce) {
+      return sign(options.keys, challenge(podKey, nonce))
+    },
+
+    async verify(podKey, claim) {
+      const cred = claim.credentials as { [key: string]: HandshakeValue } | null
+      const publicKey = cred?.['publicKey']
+      if (typeof publicKey !== 'string') return false
+      if (!(await verify(publicKey, challenge(podKey, claim.nonce), claim.signature))) return false
+      if (deviceIdOfPeer(claim.peerId) !== (await deviceIdOf(publicKey))) return false
+      const view = options.viewOf(podKey)
+      if (view === null) return true
+      const member = memberForDevice(view, publicKey)
+      if (member !== null) return member.status !== 'left'
+      const invite = cred?.['invite'] as { [key: string]: HandshakeValue } | null | undefined
+      const entry = await options.entryOf(podKey)
+      if (invite == null || entry?.secret == null) return false
+      const { inviteId, expiresAt, mac } = invite
+      if (typeof inviteId !== 'string' || typeof expiresAt !== 'number' || typeof mac !== 'string')
+        return false
+      return checkInviteProof(entry.secret, { inviteId, expiresAt, mac }, options.now())
+    },
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * A pod's room on Trystero's WebRTC mesh, with MQTT-over-WebSocket signaling.
+ *
+ * Assumes the pod's connection settings name its broker(s) and ICE servers: Trystero falls back
+ * to public MQTT brokers and public STUN servers unless `relayConfig.urls` and
+ * `rtcConfig.iceServers` are set, so both are always set here — an empty ICE list means "same
+ * network only", never "Google's STUN". App id, room id and password come from the pod secret
+ * (roomKeys.ts), so the broker sees only hashed topics and encrypted offers.
+ */
+import { joinRoom, getRelaySockets } from '@trystero-p2p/mqtt'
+import type { ConnectionSettings } from '../device/deviceStore.ts'
+import { deriveRoomKeys } from '../crypto/roomKeys.ts'
+import type { Handshake, HandshakeValue, MeshRoom, PathKind, RoomOpener } from './meshRoom.ts'
+
+export interface PodLink {
+  secret: string
+  connection: ConnectionSettings
+}
+
+interface StatsEntry {
+  type: string
+  id: string
+  selectedCandidatePairId?: string
+  nominated?: boolean
+  state?: string
+  localCandidateId?: string
+  remoteCandidateId?: string
+  candidateType?: string
+}
+
+/** Reads how a peer connection runs from its selected candidate pair. */
+export async function pathOf(connection: RTCPeerConnection): Promise<PathKind> {
+  const stats = await connection.getStats()
+  const entries: StatsEntry[] = []
+  stats.forEach((report: StatsEntry) => entries.push(report))
+  const selectedId = entries.find(
+    (r) => r.type === 'transport' && r.selectedCandidatePairId !== undefined,
+  )?.selectedCandidatePairId
+  const pair =
+    entries.find((r) => r.id === selectedId) ??
+    entries.find(
+      (r) => r.type === 'candidate-pair' && r.nominated === true && r.state === 'succeeded',
+    )
+  if (pair === undefined) return 'unknown'
+  const types = [pair.localCandidateId, pair.remoteCandidateId].map(
+    (id) => entries.find((r) => r.id === id)?.candidateType,
+  )
+  if (types.includes('relay')) return 'relay'
+  if (types.every((t) => t === 'host')) return 'same-network'
+  if (types.some((t) => t === 'srflx' || t === 'prflx')) return 'direct'
+  return 'unknown'
+}
+
+/** Whether any of `urls` has an open signaling connection right now. */
+export function signalingReachable(urls: string[]): boolean {
+  const sockets = getRelaySockets() as Record<string, WebSocket | undefined>
+  return urls.some((url) => sockets[url]?.readyState === 1)
+}
+
+/**
+ * Opens pods' rooms. `linkOf` gives a pod's secret and connection settings; `iceServersOf`
+ * gives the ICE servers to use now (with fresh TURN credentials when the pod has an endpoint).
+ */
+export function trysteroRoomOpener(
+  linkOf: (podKey: string) => Promise<PodLink | null>,
+  iceServersOf: (link: PodLink) => Promise<RTCIceServer[]> = async (link) =>
+    link.connection.iceServers,
+): RoomOpener {
+  return async (podKey: string, handshake: Handshake): Promise<MeshRoom> => {
+    const link = await linkOf(podKey)
+    if (link === null) throw new Error('this pod has no secret on this device')
+    const keys = await deriveRoomKeys(link.secret)
+    const iceServers = await iceServersOf(link)
+    const room = joinRoom(
+      {
+        appId: keys.appId,
+        password: keys.password,
+        relayConfig: {
+          urls: link.connection.signalingUrls,
+          redundancy: link.connection.signalingUrls.length,
+        },
+        rtcConfig: { iceServers },
+      },
+      keys.roomId,
+      {
+        onPeerHandshake: (peer, send, receive, isInitiator) =>
+          handshake(
+            peer,
+            (data) => send(data as never),
+            async () => (await receive()).data as HandshakeValue,
+            isInitiator,
+          ),
+        handshakeTimeoutMs: 15_000,
+        onJoinError: (details) => console.warn(`Tend: a device could not join: ${details.error}`),
+      },
+    )
+    const action = room.makeAction<Uint8Array>('tend-sync')
+    const mesh: MeshRoom = {
+      onMessage: null,
+      onPeerJoin: null,
+      onPeerLeave: null,
+      send: (peer, data) => action.send(data, { target: peer }),
+      pathTo: async (peer) => {
+        const connection = room.getPeers()[peer]
+        return connection === undefined ? 'unknown' : pathOf(connection)
+      },
+      leave: () => room.leave(),
+    }
+    action.onMessage = (data, { peerId }) => mesh.onMessage?.(data, peerId)
+    room.onPeerJoin = (peer) => mesh.onPeerJoin?.(peer)
+    room.onPeerLeave = (peer) => mesh.onPeerLeave?.(peer)
+    return mesh
+  }
+}

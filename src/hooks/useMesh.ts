@@ -1,0 +1,133 @@
+import { useCallback, useEffect, useState } from 'react'
+import type { PodMeshStatus } from '../adapters/network/meshService.ts'
+import {
+  encodeInvite,
+  decodeInvite,
+  INVITE_LIFETIME_MS,
+  type Invite,
+} from '../adapters/network/invite.ts'
+import { podKeyOf } from '../adapters/automerge/podStore.ts'
+import { addMember } from '../domain/members.ts'
+import { memberForDevice } from '../domain/podQueries.ts'
+import type { PodState } from '../adapters/automerge/podStore.ts'
+import { randomId } from '../adapters/crypto/encoding.ts'
+import { useServices } from './services.ts'
+import { deviceLabel } from './useCreatePod.ts'
+
+/** The mesh status of one pod, as the leader tab last published it; null before the first. */
+export function usePodMeshStatus(url: string): PodMeshStatus | null {
+  const { mesh } = useServices()
+  const podKey = podKeyOf(url)
+  const [status, setStatus] = useState<PodMeshStatus | null>(
+    () => mesh.status()?.pods[podKey] ?? null,
+  )
+  useEffect(() => mesh.subscribe((s) => setStatus(s.pods[podKey] ?? null)), [mesh, podKey])
+  return status
+}
+
+/** Makes an invite link for a pod (fragment only: the secret never reaches a server). */
+export function useMakeInvite(
+  url: string,
+): (podName: string, invitedBy: string) => Promise<string> {
+  const services = useServices()
+  return useCallback(
+    async (podName, invitedBy) => {
+      const entry = await services.device.getPod(url)
+      if (entry?.secret == null)
+        throw new Error('This pod has no key on this device, so it cannot be shared.')
+      const invite: Invite = {
+        inviteId: randomId(),
+        documentId: podKeyOf(url),
+        secret: entry.secret,
+        podName,
+        invitedBy,
+        expiresAt: Date.now() + INVITE_LIFETIME_MS,
+        connection: entry.connection ?? services.defaultConnection(),
+      }
+      return encodeInvite(invite, services.appBase)
+    },
+    [services, url],
+  )
+}
+
+/** Reads an invite link; resolves to the invite or rejects with a message for the person. */
+export function useReadInvite(): (link: string) => Promise<Invite> {
+  return useCallback((link) => decodeInvite(link, Date.now()), [])
+}
+
+/** Accepts an invite: records the pod on this device as "joining" and returns its URL. */
+export function useAcceptInvite(): (
+  invite: Invite,
+  name: string,
+  stage: 'newer' | 'practising' | 'experienced',
+) => Promise<string> {
+  const services = useServices()
+  return useCallback(
+    async (invite, name, stage) => {
+      const url = `automerge:${invite.documentId}`
+      const existing = await services.device.getPod(url)
+      if (existing !== null) return url
+      if ((await services.device.getProfile()) === null)
+        await services.device.setProfile({ displayName: name, stage })
+      await services.device.putPod({
+        url,
+        name: invite.podName,
+        addedAt: Date.now(),
+        lastOpenedAt: Date.now(),
+        memberId: null,
+        secret: invite.secret,
+        connection: invite.connection,
+        pendingJoin: {
+          inviteId: invite.inviteId,
+          expiresAt: invite.expiresAt,
+          invitedBy: invite.invitedBy,
+          name,
+          stage,
+        },
+        lastSyncByKey: {},
+        syncedHeads: null,
+      })
+      return url
+    },
+    [services],
+  )
+}
+
+/**
+ * Finishes joining once the pod has arrived: adds this person as a member with this device's
+ * key (unless a member already lists the key), then clears the "joining" mark.
+ */
+export function useCompleteJoin(url: string, state: PodState): void {
+  const services = useServices()
+  const ready = state.status === 'ready' && !state.readOnly
+  useEffect(() => {
+    if (!ready) return
+    let live = true
+    void (async () => {
+      const entry = await services.device.getPod(url)
+      const join = entry?.pendingJoin ?? null
+      if (!live || join === null) return
+      const keys = services.deviceKeys
+      const view = services.pods.peek(url)
+      let memberId = view === null ? null : (memberForDevice(view, keys.publicKeyText)?.id ?? null)
+      if (memberId === null) {
+        const ctx = services.context()
+        memberId = await services.pods.change(url, (doc) =>
+          addMember(
+            doc,
+            {
+              name: join.name,
+              stage: join.stage,
+              device: { id: keys.deviceId, publicKey: keys.publicKeyText, label: deviceLabel() },
+            },
+            ctx,
+          ),
+        )
+      }
+      await services.device.updatePod(url, { memberId, pendingJoin: null })
+    })()
+    return () => {
+      live = false
+    }
+  }, [services, url, ready])
+}

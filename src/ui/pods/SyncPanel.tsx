@@ -1,0 +1,127 @@
+import { useState } from 'react'
+import type { PodDoc } from '../../schema/podDocument.ts'
+import { memberForDevice } from '../../domain/podQueries.ts'
+import type { PathKind } from '../../adapters/network/meshRoom.ts'
+import { usePodMeshStatus } from '../../hooks/useMesh.ts'
+import { usePodEntry } from '../../hooks/useDeviceData.ts'
+import { useServices } from '../../hooks/services.ts'
+import { formatDateTime } from '../common/labels.ts'
+
+const PATH_TEXT: Record<PathKind, string> = {
+  'same-network': 'on the same network',
+  direct: 'directly across the internet',
+  relay: 'through your community’s relay',
+  unknown: 'connected',
+}
+
+/**
+ * Honest about the network: who this device is connected with right now, whether its changes
+ * have reached anyone, and — one tap deeper — the connection details.
+ */
+export function SyncPanel(props: { url: string; view: PodDoc }) {
+  const status = usePodMeshStatus(props.url)
+  const entry = usePodEntry(props.url)
+  const { deviceKeys } = useServices()
+  const peers = (status?.peers ?? [])
+    .filter((p) => p.publicKey !== deviceKeys.publicKeyText)
+    .map((p) => ({ ...p, member: memberForDevice(props.view, p.publicKey) }))
+  const names = [...new Set(peers.map((p) => p.member?.name ?? 'a device that is joining'))]
+  const alone = names.length === 0
+  const unreachable = status?.signaling === 'unreachable' || status?.signaling === 'none'
+  return (
+    <section aria-labelledby="sync-heading" className="sync-panel" data-testid="sync-panel">
+      <h2 id="sync-heading" className="visually-hidden">
+        Sync
+      </h2>
+      {alone && unreachable && status !== null && (
+        <p className="banner" role="status" data-testid="offline-banner">
+          No member can be reached right now. Your changes are safe on this device; you’ll sync when
+          a member is reachable.
+        </p>
+      )}
+      <p data-testid="connected-with">
+        {status === null
+          ? 'Looking for your pod’s members…'
+          : alone
+            ? 'Only on this device right now.'
+            : `Connected with ${names.join(', ')}.`}
+      </p>
+      {status?.waiting === true && (
+        <p className="muted" data-testid="waiting">
+          Some changes on this device haven’t reached a member yet. They are kept here until one
+          does.
+        </p>
+      )}
+      <details>
+        <summary>Connection details</summary>
+        <ul className="plain">
+          {peers.map((p) => (
+            <li key={p.publicKey} data-testid="peer-path">
+              {p.member?.name ?? 'A device that is joining'}: {PATH_TEXT[p.path]}
+            </li>
+          ))}
+        </ul>
+        <h3>Last synced</h3>
+        <ul className="plain" data-testid="last-synced">
+          {Object.values(props.view.members)
+            .filter((m) =>
+              Object.values(m.devices).some((d) => d.publicKey !== deviceKeys.publicKeyText),
+            )
+            .map((m) => {
+              const times = Object.values(m.devices).map(
+                (d) => entry?.lastSyncByKey[d.publicKey] ?? 0,
+              )
+              const last = Math.max(0, ...times)
+              return (
+                <li key={m.id}>
+                  {m.name}: {last === 0 ? 'not yet' : formatDateTime(last)}
+                </li>
+              )
+            })}
+        </ul>
+        {entry?.connection != null && (
+          <ConnectionSettingsForm url={props.url} urls={entry.connection.signalingUrls} />
+        )}
+      </details>
+    </section>
+  )
+}
+
+/** The pod's signaling services, one per line; changed here, passed on in new invites. */
+function ConnectionSettingsForm(props: { url: string; urls: string[] }) {
+  const { device } = useServices()
+  const [text, setText] = useState(props.urls.join('\n'))
+  const [message, setMessage] = useState<string | null>(null)
+  const save = async () => {
+    const urls = text
+      .split(/\s+/)
+      .map((u) => u.trim())
+      .filter((u) => u !== '')
+    const bad = urls.filter((u) => !/^wss?:\/\/[^\s]+$/.test(u))
+    if (urls.length === 0 || bad.length > 0) {
+      setMessage(
+        `Each line must be a ws:// or wss:// address${bad.length > 0 ? ` (not “${bad[0]}”)` : ''}.`,
+      )
+      return
+    }
+    const entry = await device.getPod(props.url)
+    if (entry?.connection == null) return
+    await device.updatePod(props.url, { connection: { ...entry.connection, signalingUrls: urls } })
+    setMessage('Saved. Reload Tend to reconnect through the new service.')
+  }
+  return (
+    <div>
+      <label htmlFor="signaling-urls">Signaling services (one per line)</label>
+      <textarea
+        id="signaling-urls"
+        rows={2}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+      />
+      <button type="button" onClick={() => void save()}>
+        Save connection settings
+      </button>
+      {message !== null && <p role="status">{message}</p>}
+    </div>
+  )
+}
