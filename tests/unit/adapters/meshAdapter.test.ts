@@ -136,7 +136,9 @@ describe('TendMeshAdapter', () => {
     await waitFor(() => a.connectedPeers()[0]?.pods.length === 2, 'both rooms')
     expect(events).toEqual(['candidate b'])
     await b.removePod('pod-1')
-    expect(a.connectedPeers()).toEqual([{ peerId: 'b', pods: ['pod-2'], storageId: null }])
+    expect(a.connectedPeers()).toEqual([
+      { peerId: 'b', pods: ['pod-2'], storageId: null, credentials: null },
+    ])
     expect(events).toEqual(['candidate b'])
     await b.removePod('pod-2')
     expect(events).toEqual(['candidate b', 'disconnected b'])

@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { launchDevice, type Device } from './support/browser.ts'
+import { startTestHost } from './support/host.ts'
+import { createPod, startAs } from './support/tend.ts'
+import { joinByInvite, makeInvite, waitConnectedWith } from './support/sync.ts'
+import { decodeInvite, encodeInvite } from '../../src/adapters/network/invite.ts'
+import { randomBytes, toBase64Url } from '../../src/adapters/crypto/encoding.ts'
+
+/** The document ids this device holds in IndexedDB (what it has received or made). */
+async function storedDocumentIds(page: Page): Promise<string[]> {
+  return page.evaluate(
+    () =>
+      new Promise<string[]>((resolve, reject) => {
+        const open = indexedDB.open('tend-documents')
+        open.onerror = () => reject(new Error('cannot open tend-documents'))
+        open.onsuccess = () => {
+          const db = open.result
+          if (!db.objectStoreNames.contains('documents')) return resolve([])
+          const keys = db.transaction('documents').objectStore('documents').getAllKeys()
+          keys.onsuccess = () =>
+            resolve(
+              [...new Set((keys.result as unknown[][]).map((k) => String(k[0])))].filter(
+                (k) => k !== 'storage-adapter-id',
+              ),
+            )
+        }
+      }),
+  )
+}
+
+const podKeyOf = (pageUrl: string) => pageUrl.split('#/pod/')[1] ?? ''
+const settle = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+describe('who gets in, and what they get', () => {
+  let host: Awaited<ReturnType<typeof startTestHost>>
+  let a: Device
+  let b: Device
+  let intruder: Device
+  let podUrl = ''
+  let inviteLink = ''
+
+  beforeAll(async () => {
+    host = await startTestHost()
+    ;[a, b, intruder] = await Promise.all([launchDevice(), launchDevice(), launchDevice()])
+  })
+  afterAll(async () => {
+    await Promise.all([a, b, intruder].map((d) => d?.destroy()))
+    await host?.close()
+  })
+
+  it('admits a member who joined by invite', async () => {
+    await startAs(a.page, `${host.url}/`, 'Amara')
+    await createPod(a.page, { name: 'Private pod', kind: /^Circle/ })
+    podUrl = a.page.url()
+    inviteLink = await makeInvite(a.page)
+    await joinByInvite(b.page, inviteLink, 'Bo', 'Private pod')
+    await waitConnectedWith(a.page, ['Bo'])
+    await waitConnectedWith(b.page, ['Amara'])
+  })
+
+  it('never admits a device holding the right pod id with a wrong secret', async () => {
+    const real = await decodeInvite(inviteLink, Date.now())
+    const wrong = await encodeInvite(
+      { ...real, secret: toBase64Url(randomBytes(32)) },
+      `${host.url}/`,
+    )
+    await intruder.page.goto(wrong)
+    await intruder.page.getByLabel('Your name, as your pod will see it').fill('Mallory')
+    await intruder.page.getByRole('button', { name: 'Join the pod' }).click()
+    await intruder.page.getByRole('heading', { name: 'Waiting for the pod' }).waitFor()
+    await settle(8000)
+    expect(await intruder.page.getByRole('heading', { name: 'Waiting for the pod' }).count()).toBe(
+      1,
+    )
+    expect(await storedDocumentIds(intruder.page)).not.toContain(podKeyOf(podUrl))
+    await waitConnectedWith(a.page, ['Bo'], 1000)
+  })
+
+  it('never admits a device with the right secret but an expired invite', async () => {
+    const real = await decodeInvite(inviteLink, Date.now())
+    // Write the device's pod entry by hand, as if it had joined long ago and never finished.
+    await intruder.page.goto(`${host.url}/#/`)
+    await intruder.page.evaluate(
+      ({ url, secret, connection }) =>
+        new Promise<void>((resolve, reject) => {
+          const open = indexedDB.open('tend-device')
+          open.onsuccess = () => {
+            const tx = open.result.transaction('pods', 'readwrite')
+            tx.objectStore('pods').put({
+              url,
+              name: 'Private pod',
+              addedAt: 1,
+              lastOpenedAt: null,
+              memberId: null,
+              secret,
+              connection,
+              pendingJoin: {
+                inviteId: 'old',
+                expiresAt: Date.now() - 60_000,
+                invitedBy: 'Amara',
+                name: 'Mallory',
+                stage: 'newer',
+              },
+              lastSyncByKey: {},
+              syncedHeads: null,
+            })
+            tx.oncomplete = () => resolve()
+            tx.onerror = () => reject(new Error('write failed'))
+          }
+        }),
+      { url: `automerge:${real.documentId}`, secret: real.secret, connection: real.connection },
+    )
+    await intruder.page.goto(`${host.url}/#/pod/${real.documentId}`)
+    await intruder.page.reload()
+    await intruder.page.getByRole('heading', { name: 'Waiting for the pod' }).waitFor()
+    await settle(8000)
+    expect(await intruder.page.getByRole('heading', { name: 'Waiting for the pod' }).count()).toBe(
+      1,
+    )
+    expect(await storedDocumentIds(intruder.page)).not.toContain(real.documentId)
+    await waitConnectedWith(a.page, ['Bo'], 1000)
+  })
+
+  it('shares no document of another pod with a member of only one', async () => {
+    // A starts a second pod that B is not part of.
+    await a.page.goto(`${host.url}/#/`)
+    await createPod(a.page, { name: 'Other pod', kind: /^Circle/ })
+    const otherKey = podKeyOf(a.page.url())
+    await a.page.goto(podUrl)
+    await waitConnectedWith(a.page, ['Bo'])
+    // B asks for it by id, as a curious member could.
+    await b.page.goto(`${host.url}/#/pod/${otherKey}`)
+    await b.page.getByRole('heading', { name: 'Waiting for the pod' }).waitFor()
+    await settle(5000)
+    expect(await b.page.getByRole('heading', { name: 'Waiting for the pod' }).count()).toBe(1)
+    const onB = await storedDocumentIds(b.page)
+    expect(onB).toContain(podKeyOf(podUrl))
+    expect(onB).not.toContain(otherKey)
+    expect(await storedDocumentIds(a.page)).toEqual(
+      expect.arrayContaining([otherKey, podKeyOf(podUrl)]),
+    )
+  })
+})
