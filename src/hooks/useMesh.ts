@@ -25,6 +25,14 @@ export function usePodMeshStatus(url: string): PodMeshStatus | null {
   return status
 }
 
+/** Whether this tab runs the device's mesh; null until known. */
+export function useMeshLeader(): boolean | null {
+  const { mesh } = useServices()
+  const [leader, setLeader] = useState<boolean | null>(() => mesh.status()?.leader ?? null)
+  useEffect(() => mesh.subscribe((s) => setLeader(s.leader)), [mesh])
+  return leader
+}
+
 /** Makes an invite link for a pod (fragment only: the secret never reaches a server). */
 export function useMakeInvite(
   url: string,

@@ -2,7 +2,7 @@ import { useState } from 'react'
 import type { PodDoc } from '../../schema/podDocument.ts'
 import { memberForDevice } from '../../domain/podQueries.ts'
 import type { PathKind } from '../../adapters/network/meshRoom.ts'
-import { usePodMeshStatus } from '../../hooks/useMesh.ts'
+import { useMeshLeader, usePodMeshStatus } from '../../hooks/useMesh.ts'
 import { usePodEntry } from '../../hooks/useDeviceData.ts'
 import { useServices } from '../../hooks/services.ts'
 import { formatDateTime } from '../common/labels.ts'
@@ -20,6 +20,7 @@ const PATH_TEXT: Record<PathKind, string> = {
  */
 export function SyncPanel(props: { url: string; view: PodDoc }) {
   const status = usePodMeshStatus(props.url)
+  const leader = useMeshLeader()
   const entry = usePodEntry(props.url)
   const { deviceKeys } = useServices()
   const peers = (status?.peers ?? [])
@@ -54,6 +55,13 @@ export function SyncPanel(props: { url: string; view: PodDoc }) {
       )}
       <details>
         <summary>Connection details</summary>
+        <p className="muted" data-testid="mesh-tab">
+          {leader === null
+            ? 'Starting the connection…'
+            : leader
+              ? 'This tab holds this device’s connection to the pod.'
+              : 'Another Tend tab on this device holds the connection; this tab syncs through it.'}
+        </p>
         <ul className="plain">
           {peers.map((p) => (
             <li key={p.publicKey} data-testid="peer-path">
