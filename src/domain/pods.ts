@@ -42,6 +42,9 @@ export function initPod(doc: PodDoc, input: NewPodInput, ctx: CommandContext): s
     createdAt: ctx.now,
     createdBy: founderId,
     archivedAt: null,
+    pausedAt: null,
+    pausedUntil: null,
+    pauseReason: null,
   }
   doc.members = {}
   doc.containers = {}
@@ -50,6 +53,7 @@ export function initPod(doc: PodDoc, input: NewPodInput, ctx: CommandContext): s
   doc.roleSwaps = {}
   doc.pairings = {}
   doc.meetings = {}
+  doc.outsideRelationships = {}
   DEFAULT_ROLES.forEach((role, index) => {
     const id = ctx.newId()
     doc.roles[id] = { id, name: role.name, term: role.term, order: `a${index}`, retiredAt: null }

@@ -10,6 +10,7 @@ import type {
   Member,
   MemberDevice,
   Norm,
+  OutsideRelationship,
   Pairing,
   PodDoc,
   PodFacts,
@@ -297,6 +298,29 @@ function podFacts(r: Reader, o: Obj): PodFacts | null {
     createdAt: r.num(o, 'createdAt', 'pod', 0),
     createdBy: r.str(o, 'createdBy', 'pod', ''),
     archivedAt: r.numOrNull(o, 'archivedAt', 'pod'),
+    pausedAt: r.numOrNull(o, 'pausedAt', 'pod'),
+    pausedUntil: r.numOrNull(o, 'pausedUntil', 'pod'),
+    pauseReason: r.strOrNull(o, 'pauseReason', 'pod'),
+  }
+}
+
+function outsideRelationship(
+  r: Reader,
+  o: Obj,
+  id: string,
+  at: string,
+): OutsideRelationship | null {
+  const mentorName = r.str(o, 'mentorName', at, '').trim()
+  const menteeName = r.str(o, 'menteeName', at, '').trim()
+  if (mentorName === '' || menteeName === '') return null
+  return {
+    id,
+    mentorName,
+    menteeName,
+    topic: r.strOrNull(o, 'topic', at),
+    startedAt: r.num(o, 'startedAt', at, 0),
+    endedAt: r.numOrNull(o, 'endedAt', at),
+    createdAt: r.num(o, 'createdAt', at, 0),
   }
 }
 
@@ -342,6 +366,9 @@ export function parsePodDoc(raw: unknown): PodParse {
     roleSwaps: r.map(raw, 'roleSwaps', 'document', (v, id, at) => roleSwap(r, v, id, at)),
     pairings: r.map(raw, 'pairings', 'document', (v, id, at) => pairing(r, v, id, at)),
     meetings: r.map(raw, 'meetings', 'document', (v, id, at) => meeting(r, v, id, at)),
+    outsideRelationships: r.map(raw, 'outsideRelationships', 'document', (v, id, at) =>
+      outsideRelationship(r, v, id, at),
+    ),
   }
   return { ok: true, view, problems: r.problems, readOnly }
 }

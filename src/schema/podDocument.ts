@@ -189,6 +189,27 @@ export interface PodFacts {
   createdAt: number
   createdBy: string
   archivedAt: number | null
+  /** When the pod was last paused to be replanted (pattern.md, Section 8); null if never. */
+  pausedAt: number | null
+  /** The restart date of the last pause: meetings before it are not expected. */
+  pausedUntil: number | null
+  /** Why the pod paused, in the members' words. */
+  pauseReason: string | null
+}
+
+/**
+ * A one-on-one mentoring relationship that happens outside Tend, entered by hand so the
+ * mentorship ecology (mentor load against the 3–5 capacity) is whole. People are named, not
+ * linked to member ids: the mentor or mentee may not be in any pod on this device.
+ */
+export interface OutsideRelationship {
+  id: string
+  mentorName: string
+  menteeName: string
+  topic: string | null
+  startedAt: number
+  endedAt: number | null
+  createdAt: number
 }
 
 export interface PodDoc {
@@ -204,6 +225,8 @@ export interface PodDoc {
   roleSwaps: Record<string, RoleSwap>
   pairings: Record<string, Pairing>
   meetings: Record<string, Meeting>
+  /** One-on-ones outside Tend (see `OutsideRelationship`); created by `initPod`. */
+  outsideRelationships: Record<string, OutsideRelationship>
 }
 
 /** The notes document of one meeting: collaborative text, edited with splice. */
