@@ -11,7 +11,8 @@ export async function startTestHost(
   options: Partial<HostOptions> = {},
 ): Promise<RunningHost & { dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'tend-dist-'))
-  cpSync('dist', dir, { recursive: true })
+  // TEND_DIST lets parallel work build and test its own copy of the app.
+  cpSync(process.env['TEND_DIST'] ?? 'dist', dir, { recursive: true })
   const host = await startHost({ port: 0, host: '127.0.0.1', staticDir: dir, ...options })
   return {
     ...host,
