@@ -146,6 +146,37 @@ describe('Tend on one device', () => {
   })
 })
 
+describe('a pod saved to a file', () => {
+  it('opens on another device with its members, and a file that is not a pod is refused clearly', async () => {
+    const host = await startTestHost()
+    const [one, two] = await Promise.all([launchDevice(), launchDevice()])
+    try {
+      await startAs(one.page, `${host.url}/`, 'Amara')
+      await createPod(one.page, { name: 'Kept pod', kind: /^Cohort/ })
+      await addMember(one.page, 'Bo', 'Newer')
+      const downloading = one.page.waitForEvent('download')
+      await one.page.getByRole('button', { name: 'Save a copy of this pod' }).click()
+      const file = await (await downloading).path()
+
+      await startAs(two.page, `${host.url}/`, 'Cy')
+      await two.page.getByLabel('Pod file (.automerge)').setInputFiles({
+        name: 'not-a-pod.automerge',
+        mimeType: 'application/octet-stream',
+        buffer: Buffer.from('hello, this is not a pod'),
+      })
+      await expect
+        .poll(() => two.page.getByRole('alert').textContent())
+        .toContain('This file is not a Tend pod')
+      await two.page.getByLabel('Pod file (.automerge)').setInputFiles(file)
+      await two.page.getByRole('heading', { name: 'Kept pod', level: 1 }).waitFor()
+      expect((await memberNames(two.page)).sort()).toEqual(['Amara', 'Bo'])
+    } finally {
+      await Promise.all([one.destroy(), two.destroy()])
+      await host.close()
+    }
+  })
+})
+
 describe('first run', () => {
   it('welcomes a new person accessibly and asks for a name before anything else', async () => {
     const host = await startTestHost()

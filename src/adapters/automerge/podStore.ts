@@ -7,6 +7,7 @@
  */
 import type { AutomergeUrl, DocHandle, Repo } from '@automerge/automerge-repo'
 import { isValidAutomergeUrl } from '@automerge/automerge-repo'
+import { next as Automerge } from '@automerge/automerge/slim'
 import type { PodDoc } from '../../schema/podDocument.ts'
 import { parsePodDoc } from '../../schema/parsePodDoc.ts'
 import { migratePodDoc, pendingMigrations } from '../../schema/migrations.ts'
@@ -30,6 +31,11 @@ export interface PodStore {
   flush(): Promise<void>
   /** The pod document's raw bytes, for export. */
   exportBytes(url: string): Promise<Uint8Array | null>
+  /**
+   * Opens a pod saved with `exportBytes` as a new pod on this device (a copy with its whole
+   * history and a new id). Throws an Error with a plain message for a file that is not a pod.
+   */
+  importBytes(bytes: Uint8Array): Promise<{ url: string; view: PodDoc }>
   /** Loads a pod so the repo offers it to peers (only loaded documents are announced). */
   keepOpen(url: string): Promise<void>
   /** The pod as loaded now (parsed), or null if it is not here yet. Synchronous, cheap. */
@@ -55,6 +61,11 @@ export function createPodStore(repo: Repo, shareRules: ShareRules): PodStore {
   const handles = new Map<string, Promise<DocHandle<PodDoc> | null>>()
   const loaded = new Map<string, DocHandle<PodDoc>>()
   const views = new Map<string, { heads: string; view: PodDoc | null }>()
+
+  function remember(handle: DocHandle<PodDoc>): void {
+    loaded.set(handle.url, handle)
+    registerPod(handle)
+  }
 
   function registerPod(handle: DocHandle<PodDoc>): void {
     const podKey = handle.documentId
@@ -183,6 +194,23 @@ export function createPodStore(repo: Repo, shareRules: ShareRules): PodStore {
 
     async flush() {
       await repo.flush()
+    },
+
+    async importBytes(bytes) {
+      let loaded: unknown
+      try {
+        loaded = Automerge.toJS(Automerge.load(bytes))
+      } catch {
+        throw new Error('This file is not a Tend pod (it could not be read). Nothing was changed.')
+      }
+      const parsed = parsePodDoc(loaded)
+      if (!parsed.ok) throw new Error(`This file is not a Tend pod: ${parsed.problems.join(' ')}`)
+      const handle = repo.import<PodDoc>(bytes)
+      await handle.whenReady()
+      handles.set(handle.url, Promise.resolve(handle))
+      remember(handle)
+      await repo.flush([handle.documentId])
+      return { url: handle.url, view: parsed.view }
     },
 
     async keepOpen(url) {

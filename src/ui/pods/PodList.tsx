@@ -6,6 +6,7 @@ import { usePodList } from '../../hooks/useDeviceData.ts'
 import { useCreatePod } from '../../hooks/useCreatePod.ts'
 import { POD_KIND_LABELS, formatDate, messageOf } from '../common/labels.ts'
 import { podPath } from '../common/paths.ts'
+import { OpenPodFile } from './PodFileActions.tsx'
 
 /** The pods on this device, and the form to start a new one. */
 export function PodList(props: { profile: DeviceProfile; onOpen: (url: string) => void }) {
@@ -32,6 +33,7 @@ export function PodList(props: { profile: DeviceProfile; onOpen: (url: string) =
         )}
       </section>
       <CreatePodForm profile={props.profile} onCreated={props.onOpen} />
+      <OpenPodFile onOpened={props.onOpen} />
     </>
   )
 }

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react'
+import { useEffect, useState, type FormEvent } from 'react'
 import type { JourneyStage, Member, MemberStatus, PodDoc } from '../../schema/podDocument.ts'
 import { MEMBER_STATUSES } from '../../schema/podDocument.ts'
 import { addMember, setMemberStatus, updateMember } from '../../domain/members.ts'
@@ -8,6 +8,7 @@ import { useCompleteJoin } from '../../hooks/useMesh.ts'
 import { useProfile } from '../../hooks/useDeviceData.ts'
 import { SyncPanel } from './SyncPanel.tsx'
 import { InvitePanel } from './InvitePanel.tsx'
+import { SavePodCopy } from './PodFileActions.tsx'
 import { StageSelect } from '../common/StageSelect.tsx'
 import {
   POD_KIND_SHORT,
@@ -24,6 +25,11 @@ export function PodOverview(props: { url: string }) {
   const state = usePod(props.url)
   const profile = useProfile()
   useCompleteJoin(props.url, state)
+  const ready = state.status === 'ready'
+  useEffect(() => {
+    // For `npm run bench`: when a pod first shows, measured from navigation or from a click.
+    if (ready) performance.mark('tend:pod-rendered')
+  }, [ready])
   if (state.status === 'loading') return <p>Opening the pod…</p>
   if (state.status === 'searching') {
     return (
@@ -88,6 +94,7 @@ export function PodOverview(props: { url: string }) {
         />
       )}
       {!readOnly && <AddMemberForm url={props.url} />}
+      <SavePodCopy url={props.url} />
     </>
   )
 }
