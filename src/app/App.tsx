@@ -8,11 +8,27 @@ import { DeviceSettings } from '../ui/settings/DeviceSettings.tsx'
 import { JoinPod } from '../ui/pods/JoinPod.tsx'
 import { podPath } from '../ui/common/paths.ts'
 import { useRoute } from './route.ts'
+import { RhythmScreen } from '../ui/rhythm/RhythmScreen.tsx'
+import { KnowledgeScreen } from '../ui/knowledge/KnowledgeScreen.tsx'
+import { VitalityScreen } from '../ui/vitality/VitalityScreen.tsx'
+import { EcologyScreen } from '../ui/ecology/EcologyScreen.tsx'
+import { NormsScreen } from '../ui/norms/NormsScreen.tsx'
+import { RolesScreen } from '../ui/roles/RolesScreen.tsx'
+import { PairingsScreen } from '../ui/pairings/PairingsScreen.tsx'
+import { CircleScreen } from '../ui/circle/CircleScreen.tsx'
 
 const TITLES = {
   pods: 'Your pods',
   pod: 'Pod',
   settings: 'This device',
+  rhythm: 'Rhythm',
+  knowledge: 'What we have learned',
+  vitality: 'Vitality',
+  ecology: 'Mentorship ecology',
+  norms: 'Norms',
+  roles: 'Roles',
+  pairings: 'Peer mentoring',
+  circle: 'Circle',
   join: 'Join a pod',
   'not-found': 'Not found',
 }
@@ -48,6 +64,16 @@ export function App() {
         <PodList profile={profile} onOpen={(url) => (location.hash = podPath(url))} />
       )}
       {route.screen === 'pod' && <PodOverview url={`automerge:${route.podKey}`} />}
+      {route.screen === 'rhythm' && <RhythmScreen url={`automerge:${route.podKey}`} />}
+      {route.screen === 'knowledge' && <KnowledgeScreen url={`automerge:${route.podKey}`} />}
+      {route.screen === 'vitality' && <VitalityScreen url={`automerge:${route.podKey}`} />}
+      {route.screen === 'ecology' && <EcologyScreen />}
+      {route.screen === 'norms' && <NormsScreen url={`automerge:${route.podKey}`} />}
+      {route.screen === 'roles' && <RolesScreen url={`automerge:${route.podKey}`} />}
+      {route.screen === 'pairings' && <PairingsScreen url={`automerge:${route.podKey}`} />}
+      {route.screen === 'circle' && (
+        <CircleScreen url={`automerge:${route.podKey}`} meetingId={route.meetingId} />
+      )}
       {route.screen === 'settings' && <DeviceSettings profile={profile} />}
       {route.screen === 'not-found' && (
         <section className="card">

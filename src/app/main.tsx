@@ -12,6 +12,7 @@ import { openDeviceStore } from '../adapters/device/deviceStore.ts'
 import { createTendRepo } from '../adapters/automerge/createRepo.ts'
 import { ShareRules } from '../adapters/automerge/shareRules.ts'
 import { createPodStore } from '../adapters/automerge/podStore.ts'
+import { createNotesStore } from '../adapters/automerge/notesStore.ts'
 import { registerAppUpdates } from '../adapters/pwa/appUpdates.ts'
 import { readPersistence, requestPersistence } from '../adapters/pwa/storagePersistence.ts'
 import { randomBytes, randomId, toBase64Url } from '../adapters/crypto/encoding.ts'
@@ -19,6 +20,10 @@ import { startMeshService } from '../adapters/network/meshService.ts'
 import { createPodAdmission } from '../adapters/network/podAdmission.ts'
 import { signalingReachable, trysteroRoomOpener } from '../adapters/network/trysteroRoom.ts'
 import type { ConnectionSettings } from '../adapters/device/deviceStore.ts'
+import { createIceSource, hostConnectionDefaults } from '../adapters/network/iceServers.ts'
+import { probeRelay } from '../adapters/network/relayProbe.ts'
+import { createNotesTextReader } from '../adapters/automerge/notesText.ts'
+import { saveTextFile } from '../adapters/files/download.ts'
 import { ServicesContext, type TendServices } from '../hooks/services.ts'
 import { App } from './App.tsx'
 import '../ui/styles.css'
@@ -36,18 +41,23 @@ async function start(): Promise<void> {
   })
   shareRules.onChange(() => repo.shareConfigChanged())
   const pods = createPodStore(repo, shareRules)
+  const notes = createNotesStore(repo, shareRules)
   const linkOf = async (podKey: string) => {
     const entry = await device.getPod(`automerge:${podKey}`)
     return entry?.secret != null && entry.connection !== null
       ? { secret: entry.secret, connection: entry.connection }
       : null
   }
+  const ice = createIceSource(undefined, undefined, (servers) => probeRelay(servers))
   const mesh = startMeshService({
     repo,
     device,
     pods,
+    notes,
     shareRules,
-    openRoom: trysteroRoomOpener(linkOf),
+    openRoom: trysteroRoomOpener(linkOf, (link) => ice.serversFor(link.connection)),
+    renewAt: (connection) => ice.renewAt(connection),
+    onUnreachable: (connection) => ice.forget(connection),
     admission: createPodAdmission({
       keys: deviceKeys,
       entryOf: (podKey) => device.getPod(`automerge:${podKey}`),
@@ -60,17 +70,16 @@ async function start(): Promise<void> {
     device,
     deviceKeys,
     pods,
+    notes,
     mesh,
-    defaultConnection: (): ConnectionSettings => ({
-      signalingUrls: [`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/mqtt`],
-      iceServers: [],
-      iceEndpoint: null,
-    }),
+    defaultConnection: (): Promise<ConnectionSettings> => hostConnectionDefaults(location.origin),
     appBase: `${location.origin}${location.pathname}`,
     updates: registerAppUpdates(),
     persistence: { read: readPersistence, request: requestPersistence },
     context: () => ({ now: Date.now(), newId: randomId }),
     newSecret: () => toBase64Url(randomBytes(32)),
+    readNotesText: createNotesTextReader(repo),
+    saveTextFile,
   }
   // Flush pending writes when the page is hidden (a phone may kill it without warning).
   document.addEventListener('visibilitychange', () => {

@@ -34,7 +34,7 @@ export function useCreatePod(): (input: Omit<NewPodInput, 'device'>) => Promise<
         lastOpenedAt: ctx.now,
         memberId,
         secret: services.newSecret(),
-        connection: services.defaultConnection(),
+        connection: await services.defaultConnection(),
         pendingJoin: null,
         lastSyncByKey: {},
         syncedHeads: null,

@@ -50,7 +50,7 @@ export function useMakeInvite(
         podName,
         invitedBy,
         expiresAt: Date.now() + INVITE_LIFETIME_MS,
-        connection: entry.connection ?? services.defaultConnection(),
+        connection: entry.connection ?? (await services.defaultConnection()),
       }
       return encodeInvite(invite, services.appBase)
     },

@@ -34,7 +34,7 @@ export function usePodFiles(): {
         lastOpenedAt: now,
         memberId: memberForDevice(view, services.deviceKeys.publicKeyText)?.id ?? null,
         secret: services.newSecret(),
-        connection: services.defaultConnection(),
+        connection: await services.defaultConnection(),
         pendingJoin: null,
         lastSyncByKey: {},
         syncedHeads: null,

@@ -25,6 +25,8 @@ export interface ConnectionSettings {
   iceServers: RTCIceServer[]
   /** Where to fetch short-lived TURN credentials, or null. */
   iceEndpoint: string | null
+  /** The community's passphrase for relay credentials, if it asks for one. Never shared. */
+  passphrase: string | null
 }
 
 /** This device's entry for one pod. */

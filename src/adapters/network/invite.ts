@@ -1,7 +1,8 @@
 /**
  * Invite links. Everything a new member's device needs rides in the URL fragment, which
  * browsers never send to a server: the pod document's id, its 32-byte secret, the pod's
- * connection settings (broker URLs and ICE servers, never credentials), who invited them, when
+ * connection settings (broker URLs, ICE server addresses and where to fetch relay credentials —
+ * never credentials or the community passphrase), who invited them, when
  * the invite expires, and a MAC over all of it made with the pod secret — so a changed link is
  * refused rather than half-trusted.
  *
@@ -164,7 +165,12 @@ export async function decodeInvite(link: string, now: number): Promise<Invite> {
     podName: pod,
     invitedBy: by,
     expiresAt: exp,
-    connection: { signalingUrls: sig, iceServers: ice as RTCIceServer[], iceEndpoint: iceEp },
+    connection: {
+      signalingUrls: sig,
+      iceServers: ice as RTCIceServer[],
+      iceEndpoint: iceEp,
+      passphrase: null,
+    },
   }
 }
 

@@ -44,6 +44,8 @@ export interface MeshAdapterOptions {
   admission: Admission
   onAdmit?: (peerId: PeerId, podKey: string) => void
   onDismiss?: (peerId: PeerId, podKey: string) => void
+  /** A device of `podKey` was found but could not be reached over any network path. */
+  onUnreachable?: (podKey: string) => void
   /** Called when a peer's membership of rooms changes (for the sync panel). */
   onPeersChanged?: () => void
   readyGraceMs?: number
@@ -180,6 +182,11 @@ export class TendMeshAdapter extends NetworkAdapter {
     }
     this.#verified.delete(podKey)
     await (await room)?.leave()
+  }
+
+  /** Whether any peer is connected in `podKey`'s room. */
+  hasPeersIn(podKey: string): boolean {
+    return [...this.#peers.values()].some((p) => p.links.has(podKey))
   }
 
   /** The repo peers connected now, with the pods each was admitted to. */
@@ -371,6 +378,7 @@ export class TendMeshAdapter extends NetworkAdapter {
         room.onMessage = (data, transport) => this.#receive(podKey, transport, data)
         room.onPeerJoin = (transport) => this.#joined(podKey, transport)
         room.onPeerLeave = (transport) => this.#left(podKey, transport)
+        room.onUnreachable = () => this.#options.onUnreachable?.(podKey)
         return room
       })
       .catch((error: unknown) => {

@@ -31,6 +31,8 @@ export interface MeshRoom {
   onMessage: ((data: Uint8Array, peer: string) => void) | null
   onPeerJoin: ((peer: string) => void) | null
   onPeerLeave: ((peer: string) => void) | null
+  /** A device was found through signaling but no network path to it worked (no relay?). */
+  onUnreachable: ((peer: string) => void) | null
   /** How the link to `peer` runs; rooms that cannot tell answer 'unknown'. */
   pathTo(peer: string): Promise<PathKind>
   leave(): Promise<void>

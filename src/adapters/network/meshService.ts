@@ -10,10 +10,11 @@
  * tab leads alone.
  */
 import type { PeerId, Repo } from '@automerge/automerge-repo'
-import type { DeviceStore, PodEntry } from '../device/deviceStore.ts'
+import type { ConnectionSettings, DeviceStore, PodEntry } from '../device/deviceStore.ts'
 import type { PodStore } from '../automerge/podStore.ts'
 import type { ShareRules } from '../automerge/shareRules.ts'
 import { podKeyOf } from '../automerge/podStore.ts'
+import { recentNotesUrls, type NotesStore } from '../automerge/notesStore.ts'
 import { TendMeshAdapter, type Admission } from './meshAdapter.ts'
 import type { PathKind, RoomOpener } from './meshRoom.ts'
 
@@ -24,6 +25,8 @@ export interface PodMeshStatus {
   peers: { publicKey: string; path: PathKind }[]
   /** Whether this device has changes no member's device has confirmed yet. */
   waiting: boolean
+  /** A member's device was found lately but no network path reached it (a relay may help). */
+  unreachable: boolean
 }
 
 export interface MeshStatus {
@@ -43,14 +46,28 @@ export interface MeshServiceOptions {
   repo: Repo
   device: DeviceStore
   pods: PodStore
+  /** When given, the notes of each pod's recent meetings are kept loaded so they sync too. */
+  notes?: NotesStore
   shareRules: ShareRules
   openRoom: RoomOpener
   admission: Admission
   signalingReachable: (urls: string[]) => boolean
+  /** When the relay credentials a pod's rooms were opened with should be renewed (epoch ms). */
+  renewAt?: (connection: ConnectionSettings) => number | null
+  /** Called before a pod's room is reopened because no path reached a member. */
+  onUnreachable?: (connection: ConnectionSettings) => void
   lockName?: string
   channelName?: string
   statusEveryMs?: number
 }
+
+/** A pod's room is reopened at most this often when members cannot be reached. */
+const RETRY_UNREACHABLE_MS = 20_000
+/** "Cannot reach a member" stays on screen this long after the last failed attempt. */
+const UNREACHABLE_SHOWN_MS = 120_000
+
+/** How long after start the leader begins loading pods that no screen asked for. */
+const BACKGROUND_LOAD_DELAY_MS = 2000
 
 /** Records "last synced with" at most this often per member, to spare IndexedDB. */
 const SYNC_RECORD_MS = 30_000
@@ -97,11 +114,24 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
       onAdmit: (peerId: PeerId, podKey: string) => shareRules.admitPeer(peerId, podKey),
       onDismiss: (peerId: PeerId, podKey: string) => shareRules.dismissPeer(peerId, podKey),
       onPeersChanged: () => void refresh(),
+      onUnreachable: (podKey: string) => void retryUnreachable(podKey),
     })
     repo.networkSubsystem.addNetworkAdapter(adapter)
 
     let entries: PodEntry[] = []
     const joined = new Set<string>()
+    const lastUnreachable = new Map<string, number>()
+    const lastRetry = new Map<string, number>()
+    // The repo offers only loaded documents, so every pod is loaded — but one at a time and
+    // after the first screen has had its turn, so opening the pod in front of the person is
+    // never queued behind years of other pods' history.
+    let backlog: Promise<void> = new Promise((resolve) =>
+      setTimeout(resolve, BACKGROUND_LOAD_DELAY_MS),
+    )
+    const loadInBackground = (url: string): Promise<void> => {
+      backlog = backlog.then(() => pods.keepOpen(url)).catch(() => undefined)
+      return backlog
+    }
     const syncPods = async () => {
       entries = (await device.listPods()).filter((e) => e.secret !== null && e.connection !== null)
       const keys = new Set(entries.map((e) => podKeyOf(e.url)))
@@ -111,7 +141,7 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
         if (!joined.has(podKey)) {
           joined.add(podKey)
           adapter.addPod(podKey)
-          void pods.keepOpen(entry.url)
+          void loadInBackground(entry.url).then(() => keepNotesOpen(entry.url))
         }
       }
       for (const podKey of [...joined]) {
@@ -122,12 +152,21 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
       }
     }
 
+    // Notes documents a peer created arrive as URLs in the pod; loading them here lets this tab
+    // serve them to members who reconnect later (only loaded documents are offered).
+    const keepNotesOpen = (podUrl: string) => {
+      const view = options.notes === undefined ? null : pods.peek(podUrl)
+      if (view === null) return
+      for (const url of recentNotesUrls(view)) void options.notes?.keepOpen(url, podUrl)
+    }
+
     const refresh = async () => {
       const peers = adapter.connectedPeers()
       const now = Date.now()
       const status: MeshStatus = { leader: true, at: now, pods: {} }
       for (const entry of entries) {
         const podKey = podKeyOf(entry.url)
+        keepNotesOpen(entry.url)
         const heads = pods.heads(entry.url)
         const podPeers: PodMeshStatus['peers'] = []
         const lastSync = { ...entry.lastSyncByKey }
@@ -158,13 +197,47 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
                 : 'unreachable',
           peers: podPeers,
           waiting: heads !== null && !sameHeads(heads, syncedHeads),
+          unreachable:
+            podPeers.length === 0 &&
+            now - (lastUnreachable.get(podKey) ?? 0) < UNREACHABLE_SHOWN_MS,
         }
       }
       publish(status)
       channel.postMessage(status)
     }
 
+    // Rooms keep the ICE servers they were opened with: shortly before relay credentials
+    // expire, leave and rejoin so new connections get fresh ones.
+    const renewCredentials = async () => {
+      const due = entries.filter((e) => {
+        const at = e.connection === null ? null : (options.renewAt?.(e.connection) ?? null)
+        return at !== null && at <= Date.now()
+      })
+      for (const entry of due) {
+        const podKey = podKeyOf(entry.url)
+        await adapter.removePod(podKey)
+        adapter.addPod(podKey)
+      }
+    }
+
+    // A member was found but no path worked: perhaps the relay credentials expired or were
+    // refused, perhaps the relay is down. Fetch credentials again and reopen the room — but only
+    // while nobody in the pod is connected (reopening drops live links), and not too often.
+    const retryUnreachable = async (podKey: string) => {
+      const now = Date.now()
+      lastUnreachable.set(podKey, now)
+      if (now - (lastRetry.get(podKey) ?? 0) < RETRY_UNREACHABLE_MS || adapter.hasPeersIn(podKey))
+        return
+      lastRetry.set(podKey, now)
+      const entry = entries.find((e) => podKeyOf(e.url) === podKey)
+      if (entry?.connection != null) options.onUnreachable?.(entry.connection)
+      await adapter.removePod(podKey)
+      adapter.addPod(podKey)
+      void refresh()
+    }
+
     await syncPods()
+    setInterval(() => void renewCredentials(), 60_000)
     device.subscribe(() => void syncPods().then(refresh))
     await refresh()
     setInterval(() => void refresh(), options.statusEveryMs ?? 2000)

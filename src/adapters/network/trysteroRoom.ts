@@ -70,6 +70,9 @@ export function trysteroRoomOpener(
     const link = await linkOf(podKey)
     if (link === null) throw new Error('this pod has no secret on this device')
     const keys = await deriveRoomKeys(link.secret)
+    // Declared first: Trystero may report a failed connection while the room is being set up.
+    // eslint-disable-next-line prefer-const
+    let mesh: MeshRoom
     const iceServers = await iceServersOf(link)
     const room = joinRoom(
       {
@@ -91,14 +94,18 @@ export function trysteroRoomOpener(
             isInitiator,
           ),
         handshakeTimeoutMs: 15_000,
-        onJoinError: (details) => console.warn(`Tend: a device could not join: ${details.error}`),
+        onJoinError: (details) => {
+          if (/could not connect/i.test(details.error)) mesh.onUnreachable?.(details.peerId)
+          else console.warn(`Tend: a device could not join: ${details.error}`)
+        },
       },
     )
     const action = room.makeAction<Uint8Array>('tend-sync')
-    const mesh: MeshRoom = {
+    mesh = {
       onMessage: null,
       onPeerJoin: null,
       onPeerLeave: null,
+      onUnreachable: null,
       send: (peer, data) => action.send(data, { target: peer }),
       pathTo: async (peer) => {
         const connection = room.getPeers()[peer]

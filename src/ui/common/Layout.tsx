@@ -13,6 +13,7 @@ export function Layout(props: { children: ReactNode; title: string }) {
         </a>
         <nav aria-label="Main">
           <a href="#/">Pods</a>
+          <a href="#/ecology">Ecology</a>
           <a href="#/settings">This device</a>
         </nav>
       </header>

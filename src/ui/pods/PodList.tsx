@@ -7,6 +7,7 @@ import { useCreatePod } from '../../hooks/useCreatePod.ts'
 import { POD_KIND_LABELS, formatDate, messageOf } from '../common/labels.ts'
 import { podPath } from '../common/paths.ts'
 import { OpenPodFile } from './PodFileActions.tsx'
+import { SamplePodButton } from './SamplePodButton.tsx'
 
 /** The pods on this device, and the form to start a new one. */
 export function PodList(props: { profile: DeviceProfile; onOpen: (url: string) => void }) {
@@ -34,6 +35,7 @@ export function PodList(props: { profile: DeviceProfile; onOpen: (url: string) =
       </section>
       <CreatePodForm profile={props.profile} onCreated={props.onOpen} />
       <OpenPodFile onOpened={props.onOpen} />
+      <SamplePodButton onCreated={props.onOpen} />
     </>
   )
 }

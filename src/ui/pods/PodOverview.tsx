@@ -7,7 +7,9 @@ import { usePod, usePodCommand } from '../../hooks/usePod.ts'
 import { useCompleteJoin } from '../../hooks/useMesh.ts'
 import { useProfile } from '../../hooks/useDeviceData.ts'
 import { SyncPanel } from './SyncPanel.tsx'
+import { PracticeNav } from '../circle/PracticeNav.tsx'
 import { InvitePanel } from './InvitePanel.tsx'
+import { InsightNav } from '../vitality/InsightNav.tsx'
 import { SavePodCopy } from './PodFileActions.tsx'
 import { StageSelect } from '../common/StageSelect.tsx'
 import {
@@ -84,7 +86,9 @@ export function PodOverview(props: { url: string }) {
         )}
       </section>
       <SyncPanel url={props.url} view={view} />
+      <PracticeNav url={props.url} view={view} readOnly={readOnly} />
       <SizeGuidance view={view} />
+      <InsightNav url={props.url} />
       <Members url={props.url} view={view} readOnly={readOnly} />
       {!readOnly && (
         <InvitePanel

@@ -1,4 +1,5 @@
 import { useState } from 'react'
+import type { ConnectionSettings } from '../../adapters/device/deviceStore.ts'
 import type { PodDoc } from '../../schema/podDocument.ts'
 import { memberForDevice } from '../../domain/podQueries.ts'
 import type { PathKind } from '../../adapters/network/meshRoom.ts'
@@ -34,10 +35,12 @@ export function SyncPanel(props: { url: string; view: PodDoc }) {
       <h2 id="sync-heading" className="visually-hidden">
         Sync
       </h2>
-      {alone && unreachable && status !== null && (
+      {alone && status !== null && (unreachable || status.unreachable) && (
         <p className="banner" role="status" data-testid="offline-banner">
           No member can be reached right now. Your changes are safe on this device; you’ll sync when
           a member is reachable.
+          {status.unreachable &&
+            ' If this keeps happening, your community’s host may need a relay.'}
         </p>
       )}
       <p data-testid="connected-with">
@@ -88,7 +91,7 @@ export function SyncPanel(props: { url: string; view: PodDoc }) {
             })}
         </ul>
         {entry?.connection != null && (
-          <ConnectionSettingsForm url={props.url} urls={entry.connection.signalingUrls} />
+          <ConnectionSettingsForm url={props.url} connection={entry.connection} />
         )}
       </details>
     </section>
@@ -96,9 +99,11 @@ export function SyncPanel(props: { url: string; view: PodDoc }) {
 }
 
 /** The pod's signaling services, one per line; changed here, passed on in new invites. */
-function ConnectionSettingsForm(props: { url: string; urls: string[] }) {
+function ConnectionSettingsForm(props: { url: string; connection: ConnectionSettings }) {
   const { device } = useServices()
-  const [text, setText] = useState(props.urls.join('\n'))
+  const [text, setText] = useState(props.connection.signalingUrls.join('\n'))
+  const [passphrase, setPassphrase] = useState(props.connection.passphrase ?? '')
+  const relay = props.connection.iceEndpoint
   const [message, setMessage] = useState<string | null>(null)
   const save = async () => {
     const urls = text
@@ -114,11 +119,36 @@ function ConnectionSettingsForm(props: { url: string; urls: string[] }) {
     }
     const entry = await device.getPod(props.url)
     if (entry?.connection == null) return
-    await device.updatePod(props.url, { connection: { ...entry.connection, signalingUrls: urls } })
+    await device.updatePod(props.url, {
+      connection: {
+        ...entry.connection,
+        signalingUrls: urls,
+        passphrase: passphrase === '' ? null : passphrase,
+      },
+    })
     setMessage('Saved. Reload Tend to reconnect through the new service.')
   }
   return (
     <div>
+      <p data-testid="relay-setting">
+        {relay === null
+          ? 'No relay: members sync when their devices can reach each other directly (for example on the same network).'
+          : `Relay: your community’s host hands out short-lived relay passes (${new URL(relay).host}).`}
+      </p>
+      {relay !== null && (
+        <>
+          <label htmlFor="community-passphrase">
+            Community passphrase (only if your host asks for one)
+          </label>
+          <input
+            id="community-passphrase"
+            type="password"
+            autoComplete="off"
+            value={passphrase}
+            onChange={(e) => setPassphrase(e.target.value)}
+          />
+        </>
+      )}
       <label htmlFor="signaling-urls">Signaling services (one per line)</label>
       <textarea
         id="signaling-urls"

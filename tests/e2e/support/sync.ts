@@ -27,7 +27,7 @@ export async function joinByInvite(
   await page.getByLabel(stage).check()
   await page.getByRole('button', { name: 'Join the pod' }).click()
   await page.getByRole('heading', { name: podName, level: 1 }).waitFor({ timeout: 60_000 })
-  await memberRow(page, name).waitFor({ timeout: 30_000 })
+  await memberRow(page, name).waitFor({ timeout: 60_000 })
 }
 
 /** Waits until the sync panel says this device is connected with exactly `names`. */

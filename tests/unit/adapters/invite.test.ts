@@ -26,6 +26,7 @@ function invite(overrides: Partial<Invite> = {}): Invite {
       signalingUrls: ['wss://tend.example.org/mqtt'],
       iceServers: [{ urls: 'stun:tend.example.org' }],
       iceEndpoint: null,
+      passphrase: null,
     },
     ...overrides,
   }
@@ -58,6 +59,7 @@ describe('invite links', () => {
           signalingUrls: ['wss://h/mqtt'],
           iceServers: [{ urls: 'turn:h:3478', username: 'u', credential: 'secret-pass' }],
           iceEndpoint: 'https://h/turn-credentials',
+          passphrase: 'our garden',
         },
       }),
       BASE,
@@ -68,6 +70,10 @@ describe('invite links', () => {
     const decoded = await decodeInvite(link, NOW)
     expect(decoded.connection.iceServers).toEqual([{ urls: 'turn:h:3478' }])
     expect(decoded.connection.iceEndpoint).toBe('https://h/turn-credentials')
+    expect(decoded.connection.passphrase).toBeNull()
+    expect(Buffer.from(fromBase64Url(link.split('#/join/')[1] ?? '')).toString()).not.toContain(
+      'our garden',
+    )
   })
 
   it('refuses a changed link with a clear message', async () => {

@@ -102,6 +102,7 @@ export class MemoryRoom implements MeshRoom {
   onMessage: ((data: Uint8Array, peer: string) => void) | null = null
   onPeerJoin: ((peer: string) => void) | null = null
   onPeerLeave: ((peer: string) => void) | null = null
+  onUnreachable: ((peer: string) => void) | null = null
   readonly peers = new Set<string>()
   constructor(
     private readonly hub: MemoryRoomHub,

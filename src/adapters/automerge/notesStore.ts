@@ -1,0 +1,155 @@
+/**
+ * Circle notes over automerge-repo: each meeting's notes are their own document (`NotesDoc`),
+ * kept apart from the pod document so a pod with years of history opens fast and old notes load
+ * only when read (design.md, "Documents").
+ *
+ * Guards the boundary between the notes editor and Automerge: the editor receives an opaque
+ * `NotesBinding` (the current text, a CodeMirror extension that turns keystrokes into
+ * `splice`s and remote changes into editor updates, and presence), never a DocHandle.
+ *
+ * Assumes of the other side: a notes document may come from any member's device, so its text is
+ * read tolerantly (a missing or non-string `text` reads as empty and is never overwritten
+ * wholesale). Every notes document is registered in the share rules under its pod, so it is
+ * offered only to that pod's admitted members. Presence travels as ephemeral messages on the
+ * document's channel: synced, never stored.
+ */
+import type { AutomergeUrl, DocHandle, Repo } from '@automerge/automerge-repo'
+import { isValidAutomergeUrl } from '@automerge/automerge-repo'
+import { automergeSyncPlugin } from '@automerge/automerge-codemirror'
+import type { Extension } from '@codemirror/state'
+import type { NotesDoc, PodDoc } from '../../schema/podDocument.ts'
+import type { ShareRules } from './shareRules.ts'
+import { podKeyOf } from './podStore.ts'
+
+/** The notes documents' schema version. */
+export const NOTES_SCHEMA_VERSION = 1
+
+/** Someone with the notes open now (presence: never stored). */
+export interface NotesPresence {
+  memberId: string
+  name: string
+}
+
+/** What the notes editor needs: no handle, no Automerge. */
+export interface NotesBinding {
+  /** The notes as they stand now: the editor starts from this (the plugin does not fill it). */
+  currentText(): string
+  /** Keeps the editor and the document in step, character by character. */
+  editorSync: Extension
+  /** Tells the others with these notes open that this person is here (call every few seconds). */
+  announce(who: NotesPresence): void
+  /** Tells the others this person left the notes. */
+  leave(memberId: string): void
+  /** Follows who else has the notes open; returns a function that stops following. */
+  onPresence(listener: (message: PresenceMessage) => void): () => void
+}
+
+export type PresenceMessage =
+  | { type: 'tend-notes-here'; memberId: string; name: string }
+  | { type: 'tend-notes-left'; memberId: string }
+
+export interface NotesStore {
+  /** Creates the notes document of a meeting, shared with the pod's members; returns its URL. */
+  create(podUrl: string, input: { meetingId: string; podId: string }): string
+  /**
+   * Opens a meeting's notes of the pod at `podUrl` (from this device first, else from a
+   * member's device); null when they cannot be found now.
+   */
+  open(url: string, podUrl: string): Promise<NotesBinding | null>
+  /** Loads a notes document so the repo offers it to peers (only loaded documents are announced). */
+  keepOpen(url: string, podUrl: string): Promise<void>
+}
+
+/** The notes URLs of a pod's most recent meetings (by `scheduledFor`), newest first. */
+export function recentNotesUrls(view: Pick<PodDoc, 'meetings'>, limit = 8): string[] {
+  return Object.values(view.meetings)
+    .filter((m) => typeof m.notesUrl === 'string' && isValidAutomergeUrl(m.notesUrl))
+    .sort((a, b) => b.scheduledFor - a.scheduledFor || (a.id < b.id ? 1 : -1))
+    .slice(0, limit)
+    .map((m) => m.notesUrl as string)
+}
+
+function parsePresence(message: unknown): PresenceMessage | null {
+  if (typeof message !== 'object' || message === null) return null
+  const m = message as Record<string, unknown>
+  if (typeof m['memberId'] !== 'string' || m['memberId'].length > 100) return null
+  if (m['type'] === 'tend-notes-left') return { type: 'tend-notes-left', memberId: m['memberId'] }
+  if (m['type'] === 'tend-notes-here' && typeof m['name'] === 'string') {
+    return { type: 'tend-notes-here', memberId: m['memberId'], name: m['name'].slice(0, 60) }
+  }
+  return null
+}
+
+function bind(handle: DocHandle<NotesDoc>): NotesBinding {
+  return {
+    currentText() {
+      const text = (handle.doc() as Partial<NotesDoc> | undefined)?.text
+      return typeof text === 'string' ? text : ''
+    },
+    editorSync: automergeSyncPlugin({ handle: handle as never, path: ['text'] }),
+    announce(who) {
+      handle.broadcast({ type: 'tend-notes-here', memberId: who.memberId, name: who.name })
+    },
+    leave(memberId) {
+      handle.broadcast({ type: 'tend-notes-left', memberId })
+    },
+    onPresence(listener) {
+      const onMessage = (payload: { message: unknown }) => {
+        const message = parsePresence(payload.message)
+        if (message !== null) listener(message)
+      }
+      handle.on('ephemeral-message', onMessage)
+      return () => handle.off('ephemeral-message', onMessage)
+    },
+  }
+}
+
+export function createNotesStore(repo: Repo, shareRules: ShareRules): NotesStore {
+  const handles = new Map<string, Promise<DocHandle<NotesDoc> | null>>()
+
+  function find(url: string): Promise<DocHandle<NotesDoc> | null> {
+    let pending = handles.get(url)
+    if (pending === undefined) {
+      pending = isValidAutomergeUrl(url)
+        ? repo.find<NotesDoc>(url as AutomergeUrl).catch(() => null)
+        : Promise.resolve(null)
+      handles.set(url, pending)
+      // A document not found now (no member reachable) may be found later: forget the failure.
+      void pending.then((h) => h === null && handles.delete(url))
+    }
+    return pending
+  }
+
+  return {
+    create(podUrl, input) {
+      const handle = repo.create<NotesDoc>({
+        schemaVersion: NOTES_SCHEMA_VERSION,
+        meetingId: input.meetingId,
+        podId: input.podId,
+        text: '',
+      })
+      shareRules.registerDocument(handle.documentId, podKeyOf(podUrl))
+      handles.set(handle.url, Promise.resolve(handle))
+      return handle.url
+    },
+
+    async open(url, podUrl) {
+      if (isValidAutomergeUrl(url)) shareRules.registerDocument(podKeyOf(url), podKeyOf(podUrl))
+      const handle = await find(url)
+      if (handle === null || !handle.isReady()) return null
+      // A notes document written by a peer without a text field gets one (never replaced).
+      if (typeof (handle.doc() as Partial<NotesDoc>).text !== 'string') {
+        handle.change((doc) => {
+          if (typeof doc.text !== 'string') doc.text = ''
+        })
+      }
+      return bind(handle)
+    },
+
+    async keepOpen(url, podUrl) {
+      if (!isValidAutomergeUrl(url)) return
+      shareRules.registerDocument(podKeyOf(url), podKeyOf(podUrl))
+      await find(url)
+    },
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * Where a pod's ICE servers come from. A pod's connection settings may name STUN/TURN URLs
+ * directly (no credentials) and an endpoint on the community's host that hands out short-lived
+ * TURN credentials (coturn's REST-API scheme). Credentials are cached until shortly before they
+ * expire; when the host cannot be reached, unexpired cached ones are used, else the pod's plain
+ * servers — the app keeps working from storage either way.
+ */
+import type { ConnectionSettings } from '../device/deviceStore.ts'
+
+export interface IceGrant {
+  iceServers: RTCIceServer[]
+  /** Epoch ms; after it coturn refuses the credentials. */
+  expiresAt: number
+}
+
+/** Credentials are renewed this long before they expire. */
+export const RENEW_BEFORE_MS = 10 * 60 * 1000
+const FETCH_TIMEOUT_MS = 5000
+
+export interface IceSource {
+  /** ICE servers to create connections with now. */
+  serversFor(connection: ConnectionSettings): Promise<RTCIceServer[]>
+  /** When the credentials in use for `connection` should be renewed (epoch ms), or null. */
+  renewAt(connection: ConnectionSettings): number | null
+  /** Forgets cached credentials (for example after coturn refused them). */
+  forget(connection: ConnectionSettings): void
+}
+
+function isIceServer(v: unknown): v is RTCIceServer {
+  if (typeof v !== 'object' || v === null) return false
+  const urls = (v as { urls?: unknown }).urls
+  return (
+    typeof urls === 'string' || (Array.isArray(urls) && urls.every((u) => typeof u === 'string'))
+  )
+}
+
+export function createIceSource(
+  fetchJson: (url: string, init: RequestInit) => Promise<unknown> = async (url, init) => {
+    const res = await fetch(url, init)
+    if (!res.ok) throw new Error(`the host answered ${res.status}`)
+    return res.json()
+  },
+  now: () => number = () => Date.now(),
+  /** Whether the relay accepts a grant's credentials (see relayProbe.ts); true when absent. */
+  probe: (servers: RTCIceServer[]) => Promise<boolean> = async () => true,
+): IceSource {
+  const grants = new Map<string, IceGrant>()
+  const key = (c: ConnectionSettings) => c.iceEndpoint ?? ''
+
+  async function fetchGrant(connection: ConnectionSettings): Promise<IceGrant | null> {
+    if (connection.iceEndpoint === null) return null
+    const controller = new AbortController()
+    const timer = setTimeout(() => controller.abort(), FETCH_TIMEOUT_MS)
+    try {
+      const headers: Record<string, string> = {}
+      if (connection.passphrase !== null && connection.passphrase !== undefined) {
+        headers['x-tend-passphrase'] = connection.passphrase
+      }
+      const body = (await fetchJson(connection.iceEndpoint, {
+        headers,
+        signal: controller.signal,
+        cache: 'no-store',
+      })) as {
+        iceServers?: unknown
+        expiresAt?: unknown
+      }
+      if (!Array.isArray(body.iceServers) || typeof body.expiresAt !== 'number') return null
+      return { iceServers: body.iceServers.filter(isIceServer), expiresAt: body.expiresAt }
+    } catch {
+      return null
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  return {
+    async serversFor(connection) {
+      const cached = grants.get(key(connection))
+      if (cached !== undefined && cached.expiresAt - RENEW_BEFORE_MS > now())
+        return cached.iceServers
+      let fresh = await fetchGrant(connection)
+      // A relay that refuses the credentials (forged, expired, a clock out of step) gets one
+      // more request; if it still refuses, the relay itself may be down: use what we have.
+      if (fresh !== null && !(await probe(fresh.iceServers)))
+        fresh = (await fetchGrant(connection)) ?? fresh
+      if (fresh !== null) {
+        grants.set(key(connection), fresh)
+        return fresh.iceServers
+      }
+      if (cached !== undefined && cached.expiresAt > now()) return cached.iceServers
+      return connection.iceServers
+    },
+    renewAt(connection) {
+      const grant = grants.get(key(connection))
+      return grant === undefined ? null : grant.expiresAt - RENEW_BEFORE_MS
+    },
+    forget(connection) {
+      grants.delete(key(connection))
+    },
+  }
+}
+
+/** What the serving host offers new pods (GET /tend-host.json), as absolute settings. */
+export async function hostConnectionDefaults(
+  origin: string,
+  fetchJson = async (url: string) =>
+    (await fetch(url, { cache: 'no-store' })).json() as Promise<unknown>,
+): Promise<ConnectionSettings> {
+  const ws = origin.replace(/^http/, 'ws')
+  const fallback: ConnectionSettings = {
+    signalingUrls: [`${ws}/mqtt`],
+    iceServers: [],
+    iceEndpoint: null,
+    passphrase: null,
+  }
+  try {
+    const info = (await fetchJson(`${origin}/tend-host.json`)) as {
+      signalingPath?: unknown
+      iceEndpointPath?: unknown
+    }
+    const signalingPath = typeof info.signalingPath === 'string' ? info.signalingPath : '/mqtt'
+    const endpoint =
+      typeof info.iceEndpointPath === 'string' ? `${origin}${info.iceEndpointPath}` : null
+    return {
+      signalingUrls: [`${ws}${signalingPath}`],
+      iceServers: [],
+      iceEndpoint: endpoint,
+      passphrase: null,
+    }
+  } catch {
+    return fallback
+  }
+}

@@ -1,0 +1,165 @@
+import { useCallback, useEffect, useState } from 'react'
+import type { NotesBinding } from '../adapters/automerge/notesStore.ts'
+import type { PodDoc } from '../schema/podDocument.ts'
+import { memberForDevice } from '../domain/podQueries.ts'
+import { setNotesUrl, startAdHocCircle } from '../domain/meetings.ts'
+import { usePodEntry } from './useDeviceData.ts'
+import { useServices } from './services.ts'
+
+/** The member this device acts as in a pod: its recorded member id, else the member listing its key. */
+export function useMyMemberId(url: string, view: PodDoc | null): string | null {
+  const entry = usePodEntry(url)
+  const { deviceKeys } = useServices()
+  const recorded = entry?.memberId ?? null
+  if (recorded !== null && view?.members[recorded] !== undefined) return recorded
+  if (view === null) return recorded
+  return memberForDevice(view, deviceKeys.publicKeyText)?.id ?? recorded
+}
+
+/**
+ * Starts a circle: the given planned meeting, or an ad hoc one now when `meetingId` is null.
+ * Gives the meeting its own notes document if it has none yet. Resolves to the meeting's id.
+ */
+export function useStartCircle(url: string): (meetingId: string | null) => Promise<string> {
+  const { pods, notes, context } = useServices()
+  return useCallback(
+    async (meetingId) => {
+      const ctx = context()
+      const id =
+        meetingId ??
+        (await pods.change(url, (doc) => startAdHocCircle(doc, { notesUrl: null }, ctx)))
+      const view = pods.peek(url)
+      const meeting = view?.meetings[id]
+      if (view !== null && meeting !== undefined && meeting.notesUrl === null) {
+        const notesUrl = notes.create(url, { meetingId: id, podId: view.pod.id })
+        await pods.change(url, (doc) => {
+          // Another device may have linked notes meanwhile: the first link stays.
+          if (doc.meetings[id]?.notesUrl === null) setNotesUrl(doc, id, notesUrl)
+        })
+      }
+      return id
+    },
+    [pods, notes, context, url],
+  )
+}
+
+export type NotesState =
+  | { status: 'none' }
+  | { status: 'loading' }
+  | { status: 'unavailable' }
+  | { status: 'ready'; binding: NotesBinding }
+
+/** Opens a meeting's notes for the editor; `null` URL means the meeting has no notes yet. */
+export function useNotes(podUrl: string, notesUrl: string | null): NotesState {
+  const { notes } = useServices()
+  const [state, setState] = useState<{ url: string | null; value: NotesState }>({
+    url: null,
+    value: { status: 'none' },
+  })
+  useEffect(() => {
+    if (notesUrl === null) return
+    let live = true
+    void notes.open(notesUrl, podUrl).then((binding) => {
+      if (!live) return
+      setState({
+        url: notesUrl,
+        value: binding === null ? { status: 'unavailable' } : { status: 'ready', binding },
+      })
+    })
+    return () => {
+      live = false
+    }
+  }, [notes, notesUrl, podUrl])
+  if (notesUrl === null) return { status: 'none' }
+  return state.url === notesUrl ? state.value : { status: 'loading' }
+}
+
+/** How often someone in the notes says so, and how long a silence means they left. */
+const PRESENCE_EVERY_MS = 3_000
+const PRESENCE_EXPIRES_MS = 10_000
+
+/**
+ * Who else has these notes open right now (presence: sent as ephemeral messages, never
+ * stored). Announces this person while the notes are open and says goodbye on leaving.
+ */
+export function useNotesPresence(
+  binding: NotesBinding | null,
+  me: { memberId: string; name: string } | null,
+): { memberId: string; name: string }[] {
+  const [others, setOthers] = useState<Map<string, { name: string; seen: number }>>(new Map())
+  const memberId = me?.memberId ?? null
+  const name = me?.name ?? null
+  useEffect(() => {
+    if (binding === null) return
+    const stop = binding.onPresence((message) => {
+      setOthers((current) => {
+        const next = new Map(current)
+        if (message.type === 'tend-notes-left') next.delete(message.memberId)
+        else next.set(message.memberId, { name: message.name, seen: Date.now() })
+        return next
+      })
+    })
+    const announce = () => {
+      if (memberId !== null && name !== null) binding.announce({ memberId, name })
+      setOthers((current) => {
+        const now = Date.now()
+        const fresh = [...current].filter(([, v]) => now - v.seen < PRESENCE_EXPIRES_MS)
+        return fresh.length === current.size ? current : new Map(fresh)
+      })
+    }
+    announce()
+    const timer = setInterval(announce, PRESENCE_EVERY_MS)
+    return () => {
+      clearInterval(timer)
+      stop()
+      if (memberId !== null) binding.leave(memberId)
+    }
+  }, [binding, memberId, name])
+  return [...others]
+    .filter(([id]) => id !== memberId)
+    .map(([id, v]) => ({ memberId: id, name: v.name }))
+    .sort((a, b) => a.name.localeCompare(b.name))
+}
+
+/** Whether the person asked for reduced motion (followed live). */
+export function usePrefersReducedMotion(): boolean {
+  const query = '(prefers-reduced-motion: reduce)'
+  const [reduced, setReduced] = useState(
+    () => typeof matchMedia === 'function' && matchMedia(query).matches,
+  )
+  useEffect(() => {
+    if (typeof matchMedia !== 'function') return
+    const list = matchMedia(query)
+    const onChange = () => setReduced(list.matches)
+    list.addEventListener('change', onChange)
+    return () => list.removeEventListener('change', onChange)
+  }, [])
+  return reduced
+}
+
+/**
+ * The time left until `endsAt` (epoch ms), for a step or speaker timer. The ticks live in this
+ * component only, never in the document. With reduced motion the display changes once every
+ * ten seconds instead of every second. Key the component by the timer's start so a new timer
+ * starts from a fresh clock.
+ */
+export function useCountdown(endsAt: number | null): number | null {
+  const reduced = usePrefersReducedMotion()
+  const [now, setNow] = useState(() => Date.now())
+  useEffect(() => {
+    if (endsAt === null) return
+    const timer = setInterval(() => setNow(Date.now()), reduced ? 10_000 : 1_000)
+    return () => clearInterval(timer)
+  }, [endsAt, reduced])
+  return endsAt === null ? null : Math.max(0, endsAt - now)
+}
+
+/** The current time, refreshed every `everyMs` (for readings that depend on "now"). */
+export function useNow(everyMs = 30_000): number {
+  const [now, setNow] = useState(() => Date.now())
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), everyMs)
+    return () => clearInterval(timer)
+  }, [everyMs])
+  return now
+}

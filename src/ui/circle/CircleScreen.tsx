@@ -1,0 +1,225 @@
+import { useState } from 'react'
+import type { Attendance, Meeting, PodDoc } from '../../schema/podDocument.ts'
+import {
+  FIRST_CIRCLE_FORMAT_ID,
+  circleFormat,
+  isFirstCircle,
+  type CircleFormat,
+} from '../../domain/circleFormats.ts'
+import { holdMeeting, setAttendance } from '../../domain/meetings.ts'
+import { adoptedNorms } from '../../domain/norms.ts'
+import { activeRoles, rotationDetail } from '../../domain/roleRotation.ts'
+import { membersForDisplay } from '../../domain/podQueries.ts'
+import { useMyMemberId, useNow } from '../../hooks/useCircle.ts'
+import { formatDate, formatDateTime } from '../common/labels.ts'
+import { BackToPod, PodGate, memberName, type OpenPod } from './PodGate.tsx'
+import { ErrorText, useAttempt } from './attempt.tsx'
+import { practicePath } from './practicePaths.ts'
+import { FormatSteps } from './FormatSteps.tsx'
+import { CheckInRound } from './CheckInRound.tsx'
+import { NotesPanel } from './NotesEditor.tsx'
+import { InsightsPanel } from './InsightsPanel.tsx'
+import { ActionsPanel } from './ActionsPanel.tsx'
+import { SwapForm, UpcomingHolders, nextHolders } from '../roles/RolesScreen.tsx'
+
+const ATTENDANCE: { value: Attendance; label: string }[] = [
+  { value: 'present', label: 'Present' },
+  { value: 'absent', label: 'Absent' },
+  { value: 'excused', label: 'Excused' },
+]
+
+/**
+ * Circle mode: one phone-friendly screen for a live circle — attendance, today's roles, the
+ * norms, the format's timed steps, the check-in round, shared notes, insights, actions and the
+ * closing. Everything is a small edit to the pod (or the notes document), so it works offline
+ * and merges when members' devices meet again.
+ */
+export function CircleScreen(props: { url: string; meetingId: string }) {
+  return (
+    <PodGate url={props.url}>
+      {(pod) => <CircleBody pod={pod} meetingId={props.meetingId} />}
+    </PodGate>
+  )
+}
+
+function CircleBody(props: { pod: OpenPod; meetingId: string }) {
+  const { pod } = props
+  const { view, url, readOnly } = pod
+  const meeting = view.meetings[props.meetingId]
+  const me = useMyMemberId(url, view)
+  const firstFormat =
+    meeting !== undefined && isFirstCircle(view, meeting.id) && adoptedNorms(view).length === 0
+      ? FIRST_CIRCLE_FORMAT_ID
+      : 'round-check-in'
+  const [formatId, setFormatId] = useState(firstFormat)
+  if (meeting === undefined) {
+    return (
+      <>
+        <BackToPod url={url} name={view.pod.name} />
+        <h1>Circle</h1>
+        <p>This circle is not on this device yet. It arrives with the next sync.</p>
+      </>
+    )
+  }
+  const format = circleFormat(formatId) ?? (circleFormat('round-check-in') as CircleFormat)
+  const checkInStep = format.steps.find((s) => s.kind === 'check-in')
+  const myName = me === null ? null : (view.members[me]?.name ?? null)
+  return (
+    <div className="circle-mode">
+      <BackToPod url={url} name={view.pod.name} />
+      <h1>Circle of {formatDate(meeting.scheduledFor)}</h1>
+      {meeting.status === 'held' && (
+        <p className="banner" role="status" data-testid="circle-held">
+          This circle was held
+          {meeting.heldAt !== null && ` (closed ${formatDateTime(meeting.heldAt)})`}.
+        </p>
+      )}
+      <AttendancePanel url={url} view={view} meeting={meeting} readOnly={readOnly} />
+      <TodaysRoles pod={pod} meeting={meeting} />
+      <NormsPanel url={url} view={view} />
+      <FormatSteps formatId={format.id} onFormat={setFormatId} format={format} />
+      <CheckInRound
+        url={url}
+        view={view}
+        meeting={meeting}
+        speakerMinutes={checkInStep?.speakerMinutes ?? 2}
+        readOnly={readOnly}
+      />
+      <NotesPanel
+        url={url}
+        meetingId={meeting.id}
+        notesUrl={meeting.notesUrl}
+        me={me === null || myName === null ? null : { memberId: me, name: myName }}
+        readOnly={readOnly}
+      />
+      <InsightsPanel url={url} view={view} meeting={meeting} me={me} readOnly={readOnly} />
+      <ActionsPanel url={url} view={view} meeting={meeting} me={me} readOnly={readOnly} />
+      <Closing pod={pod} meeting={meeting} />
+    </div>
+  )
+}
+
+function AttendancePanel(props: {
+  url: string
+  view: PodDoc
+  meeting: Meeting
+  readOnly: boolean
+}) {
+  const { view, meeting } = props
+  const { attempt, error } = useAttempt(props.url)
+  const members = membersForDisplay(view).filter((m) => m.status !== 'left')
+  return (
+    <section className="card" aria-labelledby="attendance-heading">
+      <h2 id="attendance-heading">Who is here</h2>
+      {members.map((m) => (
+        <fieldset key={m.id} className="choice attendance" data-testid="attendance">
+          <legend>{m.name}</legend>
+          {ATTENDANCE.map((a) => (
+            <label key={a.value}>
+              <input
+                type="radio"
+                name={`attendance-${m.id}`}
+                value={a.value}
+                disabled={props.readOnly}
+                checked={meeting.attendance[m.id] === a.value}
+                onChange={() =>
+                  void attempt((doc) => setAttendance(doc, meeting.id, m.id, a.value))
+                }
+              />
+              {a.label}
+            </label>
+          ))}
+        </fieldset>
+      ))}
+      <ErrorText error={error} />
+    </section>
+  )
+}
+
+function TodaysRoles(props: { pod: OpenPod; meeting: Meeting }) {
+  const { view } = props.pod
+  const roles = activeRoles(view)
+  const detail = rotationDetail(view, { meetingId: props.meeting.id })
+  return (
+    <section className="card" aria-labelledby="todays-roles-heading">
+      <h2 id="todays-roles-heading">Today’s roles</h2>
+      <dl className="holders" data-testid="todays-roles">
+        {roles.map((role) => (
+          <div key={role.id}>
+            <dt>{role.name}</dt>
+            <dd>{memberName(view, detail.holders[role.id] ?? null)}</dd>
+          </div>
+        ))}
+      </dl>
+      {!props.pod.readOnly && props.meeting.status === 'planned' && (
+        <details>
+          <summary>Someone else takes a role today</summary>
+          <SwapForm pod={props.pod} entries={[detail]} meetingId={props.meeting.id} />
+        </details>
+      )}
+    </section>
+  )
+}
+
+function NormsPanel(props: { url: string; view: PodDoc }) {
+  const norms = adoptedNorms(props.view)
+  return (
+    <section className="card" aria-labelledby="circle-norms-heading">
+      <h2 id="circle-norms-heading">Our norms</h2>
+      {norms.length === 0 ? (
+        <p>
+          No norms adopted yet. <a href={practicePath(props.url, 'norms')}>Set them together</a>.
+        </p>
+      ) : (
+        <ol data-testid="circle-norms">
+          {norms.map((n) => (
+            <li key={n.id}>{n.text}</li>
+          ))}
+        </ol>
+      )}
+    </section>
+  )
+}
+
+function Closing(props: { pod: OpenPod; meeting: Meeting }) {
+  const { view, url, readOnly } = props.pod
+  const { meeting } = props
+  const { attempt, error } = useAttempt(url)
+  const now = useNow()
+  const members = membersForDisplay(view).filter((m) => m.status !== 'left')
+  const byAttendance = (a: Attendance) =>
+    members.filter((m) => meeting.attendance[m.id] === a).map((m) => m.name)
+  const unmarked = members.filter((m) => meeting.attendance[m.id] === undefined).map((m) => m.name)
+  const next = meeting.status === 'held' ? nextHolders(view, now, 1) : []
+  return (
+    <section className="card" aria-labelledby="closing-heading">
+      <h2 id="closing-heading">Closing</h2>
+      <p>Present: {byAttendance('present').join(', ') || 'nobody marked yet'}.</p>
+      {byAttendance('absent').length > 0 && <p>Absent: {byAttendance('absent').join(', ')}.</p>}
+      {byAttendance('excused').length > 0 && <p>Excused: {byAttendance('excused').join(', ')}.</p>}
+      {unmarked.length > 0 && <p className="muted">Not marked: {unmarked.join(', ')}.</p>}
+      {meeting.status !== 'held' ? (
+        !readOnly && (
+          <>
+            <p className="muted">
+              Closing confirms who was here and who held each role, and marks the circle held.
+            </p>
+            <button
+              type="button"
+              className="primary"
+              onClick={() => void attempt((doc, ctx) => holdMeeting(doc, meeting.id, ctx))}
+            >
+              Confirm and close the circle
+            </button>
+          </>
+        )
+      ) : (
+        <>
+          <h3>Next circle’s roles</h3>
+          <UpcomingHolders view={view} entries={next} roles={activeRoles(view)} />
+        </>
+      )}
+      <ErrorText error={error} />
+    </section>
+  )
+}

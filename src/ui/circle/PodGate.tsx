@@ -1,0 +1,56 @@
+import type { ReactNode } from 'react'
+import type { PodDoc } from '../../schema/podDocument.ts'
+import { usePod } from '../../hooks/usePod.ts'
+import { podPath } from '../common/paths.ts'
+
+/** What a practice screen gets once its pod is open. */
+export interface OpenPod {
+  url: string
+  view: PodDoc
+  readOnly: boolean
+}
+
+/**
+ * Opens a pod for one of its practice screens (norms, roles, pairings, circle) and says plainly
+ * what is going on while it is not ready: opening, waiting for a member's device, or broken.
+ */
+export function PodGate(props: { url: string; children: (pod: OpenPod) => ReactNode }) {
+  const state = usePod(props.url)
+  if (state.status === 'loading') return <p>Opening the pod…</p>
+  if (state.status === 'searching') {
+    return (
+      <section className="card">
+        <h1>Waiting for the pod</h1>
+        <p>
+          This pod is not on this device yet. It arrives as soon as a member's device is reachable.
+        </p>
+      </section>
+    )
+  }
+  if (state.status === 'invalid') {
+    return (
+      <section className="card">
+        <h1>This pod could not be opened</h1>
+        <p>
+          <a href="#/">Back to your pods</a>
+        </p>
+      </section>
+    )
+  }
+  return <>{props.children({ url: props.url, view: state.view, readOnly: state.readOnly })}</>
+}
+
+/** The way back to the pod's home, at the top of each practice screen. */
+export function BackToPod(props: { url: string; name: string }) {
+  return (
+    <p className="back-link">
+      <a href={podPath(props.url)}>← {props.name}</a>
+    </p>
+  )
+}
+
+/** A member's name for display; "someone who left" for an id the pod does not know. */
+export function memberName(view: PodDoc, memberId: string | null): string {
+  if (memberId === null) return 'nobody yet'
+  return view.members[memberId]?.name ?? 'a former member'
+}

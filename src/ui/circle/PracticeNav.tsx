@@ -1,0 +1,69 @@
+import { useState } from 'react'
+import type { PodDoc } from '../../schema/podDocument.ts'
+import { nextMeeting } from '../../domain/meetings.ts'
+import { useNow, useStartCircle } from '../../hooks/useCircle.ts'
+import { messageOf } from '../common/labels.ts'
+import { circlePath, practicePath } from './practicePaths.ts'
+
+/** Local midnight of the day of `now`, and of the next day. */
+function today(now: number): { start: number; end: number } {
+  const d = new Date(now)
+  const start = new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime()
+  const end = new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1).getTime()
+  return { start, end }
+}
+
+/** The circle planned for today (or started earlier today), if any. */
+export function todaysMeeting(view: PodDoc, now: number): string | null {
+  const { start, end } = today(now)
+  const next = nextMeeting(view, start)
+  return next !== null && next.scheduledFor < end ? next.id : null
+}
+
+/** The pod home's way into its practice: norms, roles, peer mentoring, and today's circle. */
+export function PracticeNav(props: { url: string; view: PodDoc; readOnly: boolean }) {
+  const now = useNow()
+  const start = useStartCircle(props.url)
+  const [error, setError] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  const planned = todaysMeeting(props.view, now)
+  const begin = async () => {
+    setBusy(true)
+    setError(null)
+    try {
+      const id = await start(planned)
+      location.hash = circlePath(props.url, id)
+    } catch (e) {
+      setError(messageOf(e))
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <section className="practice" aria-labelledby="practice-heading">
+      <h2 id="practice-heading" className="visually-hidden">
+        Circle practice
+      </h2>
+      {!props.readOnly && (
+        <button
+          type="button"
+          className="primary start-circle"
+          disabled={busy}
+          onClick={() => void begin()}
+        >
+          {planned === null ? 'Start a circle now' : 'Start today’s circle'}
+        </button>
+      )}
+      {error !== null && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <nav aria-label="Circle practice" className="practice-nav">
+        <a href={practicePath(props.url, 'norms')}>Norms</a>
+        <a href={practicePath(props.url, 'roles')}>Roles</a>
+        <a href={practicePath(props.url, 'pairings')}>Peer mentoring</a>
+      </nav>
+    </section>
+  )
+}

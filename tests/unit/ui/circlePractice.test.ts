@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest'
+import { parseRoute } from '../../../src/app/route.ts'
+import { addMember } from '../../../src/domain/members.ts'
+import { addContainer } from '../../../src/domain/containers.ts'
+import { holdMeeting, scheduleMeeting, setAttendance } from '../../../src/domain/meetings.ts'
+import { nextHolders, projectedSlots } from '../../../src/ui/roles/RolesScreen.tsx'
+import { todaysMeeting } from '../../../src/ui/circle/PracticeNav.tsx'
+import { formatRemaining } from '../../../src/ui/circle/FormatSteps.tsx'
+import { newPod, testContext } from '../support/testContext.ts'
+
+const WEEK = 7 * 24 * 60 * 60 * 1000
+
+describe('circle practice routes', () => {
+  it('addresses the norms, roles, pairings and circle screens of a pod', () => {
+    expect(parseRoute('#/pod/abc123/norms')).toEqual({ screen: 'norms', podKey: 'abc123' })
+    expect(parseRoute('#/pod/abc123/roles')).toEqual({ screen: 'roles', podKey: 'abc123' })
+    expect(parseRoute('#/pod/abc123/pairings')).toEqual({ screen: 'pairings', podKey: 'abc123' })
+    expect(parseRoute('#/pod/abc123/circle/m_1-x')).toEqual({
+      screen: 'circle',
+      podKey: 'abc123',
+      meetingId: 'm_1-x',
+    })
+    expect(parseRoute('#/pod/abc123/circle/').screen).toBe('not-found')
+    expect(parseRoute('#/pod/abc123/circle/a/b').screen).toBe('not-found')
+  })
+})
+
+describe('the next three circles’ holders', () => {
+  it('projects weekly slots when nothing is planned and the pod has no circle rhythm', () => {
+    const ctx = testContext()
+    const { doc } = newPod(ctx)
+    addMember(doc, { name: 'Bo', stage: 'newer' }, ctx)
+    expect(projectedSlots(doc, ctx.now)).toEqual([1, 2, 3].map((k) => ctx.now + k * WEEK))
+    const next = nextHolders(doc, ctx.now)
+    expect(next).toHaveLength(3)
+    expect(next.every((e) => e.meetingId === null)).toBe(true)
+  })
+
+  it('follows the pod’s circle rhythm, and puts planned meetings first', () => {
+    const ctx = testContext()
+    const { doc } = newPod(ctx)
+    const circle = addContainer(
+      doc,
+      { kind: 'circle', weekday: 3, time: '18:00', timeZone: 'Europe/Berlin' },
+      ctx,
+    )
+    const slots = projectedSlots(doc, ctx.now)
+    expect(slots).toHaveLength(3)
+    expect(slots[1]! - slots[0]!).toBe(WEEK)
+    const planned = scheduleMeeting(
+      doc,
+      { containerId: circle, scheduledFor: slots[0]!, notesUrl: null },
+      ctx,
+    )
+    const next = nextHolders(doc, ctx.now)
+    expect(next.map((e) => e.meetingId)).toEqual([planned, null, null])
+    expect(next.map((e) => e.scheduledFor)).toEqual(slots)
+  })
+})
+
+describe('today’s circle', () => {
+  it('is the circle planned for today; a held one is not started again', () => {
+    const ctx = testContext(new Date(2026, 2, 4, 9).getTime())
+    const { doc, founderId } = newPod(ctx)
+    expect(todaysMeeting(doc, ctx.now)).toBeNull()
+    const evening = new Date(2026, 2, 4, 18).getTime()
+    const id = scheduleMeeting(
+      doc,
+      { containerId: null, scheduledFor: evening, notesUrl: null },
+      ctx,
+    )
+    scheduleMeeting(
+      doc,
+      { containerId: null, scheduledFor: evening + 24 * 3600_000, notesUrl: null },
+      ctx,
+    )
+    expect(todaysMeeting(doc, ctx.now)).toBe(id)
+    setAttendance(doc, id, founderId, 'present')
+    holdMeeting(doc, id, ctx)
+    expect(todaysMeeting(doc, ctx.now)).toBeNull()
+  })
+})
+
+describe('timers', () => {
+  it('show seconds, or whole minutes in words when motion is reduced', () => {
+    expect(formatRemaining(125_000, false)).toBe('2:05')
+    expect(formatRemaining(125_000, true)).toBe('about 3 min')
+    expect(formatRemaining(30_000, true)).toBe('under a minute')
+    expect(formatRemaining(0, false)).toBe('0:00')
+  })
+})
