@@ -42,5 +42,17 @@ export default defineConfig({
       },
     }),
   ],
-  build: { target: 'es2022', sourcemap: true },
+  resolve: {
+    // @automerge/automerge-codemirror imports the full Automerge entry, whose browser build
+    // loads its own wasm; point it at the slim entry that main.tsx initialises, so one wasm.
+    alias: [{ find: /^@automerge\/automerge$/, replacement: '@automerge/automerge/slim' }],
+  },
+  build: {
+    target: 'es2022',
+    sourcemap: true,
+    // `npm run bench` adds a page that times a bare Automerge.load beside the app.
+    ...(process.env['TEND_BENCH'] === '1'
+      ? { rollupOptions: { input: { main: 'index.html', bench: 'tests/bench/load.html' } } }
+      : {}),
+  },
 })

@@ -1,6 +1,6 @@
 /**
  * Draws Tend's app icons (a ring of five seats around a sprout-green centre) as PNG files in
- * public/icons. Run with `npx tsx scripts/make-icons.ts` when the icon changes; the PNGs are
+ * public/icons. Run with `npx tsx .ci/make-icons.ts` when the icon changes; the PNGs are
  * committed so builds need nothing but Node.
  */
 import { writeFileSync, mkdirSync } from 'node:fs'

@@ -2,6 +2,6 @@
 # `npm start`: install what is missing, build the PWA, and serve it with the signaling broker.
 set -eu
 cd "$(dirname "$0")/.."
-sh scripts/ensure-deps.sh
+sh .ci/ensure-deps.sh
 npx vite build
 exec npx tsx src/signal/main.ts "$@"

@@ -6,8 +6,8 @@
 # Ends with the line "tests: N passed, N failed".
 set -eu
 cd "$(dirname "$0")/.."
-sh scripts/ensure-deps.sh
-sh scripts/ensure-chromium.sh
+sh .ci/ensure-deps.sh
+sh .ci/ensure-chromium.sh
 npx prettier --check . >/dev/null || { npx prettier --check . ; exit 1; }
 npx tsc -p tsconfig.json
 npx eslint .
@@ -15,6 +15,6 @@ npx vite build >/dev/null
 mkdir -p .test-output
 rm -f .test-output/*.json
 status=0
-sh scripts/in-netns.sh npx vitest run --reporter=default --reporter=json --outputFile=.test-output/main.json || status=$?
-node scripts/test-summary.mjs .test-output/*.json || status=1
+sh .ci/in-netns.sh npx vitest run --project unit --project e2e --reporter=default --reporter=json --outputFile=.test-output/main.json || status=$?
+node .ci/test-summary.mjs .test-output/*.json || status=1
 exit $status
