@@ -22,6 +22,18 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        test: {
+          // Members in different homes behind NATs: run only inside .ci/net-homes.sh
+          // (the test command does), where this process is the internet host.
+          name: 'homes',
+          include: ['tests/homes/**/*.spec.ts'],
+          environment: 'node',
+          fileParallelism: false,
+          testTimeout: 240_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 })

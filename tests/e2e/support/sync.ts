@@ -26,7 +26,9 @@ export async function joinByInvite(
   await page.getByLabel('Your name, as your pod will see it').fill(name)
   await page.getByLabel(stage).check()
   await page.getByRole('button', { name: 'Join the pod' }).click()
-  await page.getByRole('heading', { name: podName, level: 1 }).waitFor({ timeout: 60_000 })
+  await page
+    .getByRole('heading', { name: podName, level: 1, exact: true })
+    .waitFor({ timeout: 60_000 })
   await memberRow(page, name).waitFor({ timeout: 60_000 })
 }
 

@@ -1,0 +1,432 @@
+/**
+ * `npm run bench`: Tend's figures, as ratios within one run (never as test assertions).
+ *
+ * 1. Opening a pod from IndexedDB in Chromium to first render, against a bare Automerge.load
+ *    of the same bytes in the same browser, for pods of 1, 3 and 5 years of weekly history
+ *    (12 members; generated with the domain commands).
+ * 2. Sync after two members each made a week of edits apart (300 changes each): bytes sent
+ *    through Tend's mesh adapter until both converge, against the size of the changes each
+ *    side was missing, and the number of round trips.
+ * 3. The time for one edit to reach every member of a 6-member mesh (real WebRTC in Chromium).
+ *
+ * Run inside a private network namespace as root (the command does it), on the build in
+ * $TEND_BENCH_DIST (built with TEND_BENCH=1).
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as A from '@automerge/automerge'
+import { Repo, type PeerId } from '@automerge/automerge-repo'
+import type { PodDoc } from '../../src/schema/podDocument.ts'
+import type { CommandContext } from '../../src/domain/commandContext.ts'
+import { initPod } from '../../src/domain/pods.ts'
+import { addMember } from '../../src/domain/members.ts'
+import {
+  addAction,
+  addCheckIn,
+  addInsight,
+  assignRoleHolders,
+  holdMeeting,
+  scheduleMeeting,
+  setAttendance,
+} from '../../src/domain/meetings.ts'
+import { startHost } from '../../src/signal/server.ts'
+import { TendMeshAdapter, type Admission } from '../../src/adapters/network/meshAdapter.ts'
+import { MemoryRoomHub } from '../unit/support/memoryRooms.ts'
+import { launchDevice, type Device } from '../e2e/support/browser.ts'
+import { addMember as addMemberInUi, createPod, memberRow, startAs } from '../e2e/support/tend.ts'
+import { makeInvite } from '../e2e/support/sync.ts'
+import type { Page } from 'playwright-core'
+
+const WEEK = 7 * 24 * 60 * 60 * 1000
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
+const fmt = (ms: number) => `${ms.toFixed(1)} ms`
+
+// ---------------------------------------------------------------------------------------------
+// 1. Opening a pod
+
+function weeklyPod(years: number): { bytes: Uint8Array; changes: number } {
+  let n = 0
+  const start = Date.UTC(2021, 0, 4, 18)
+  const ctx: CommandContext = { now: start, newId: () => `b${(++n).toString(36)}` }
+  let doc = A.from({} as Record<string, unknown>) as unknown as A.Doc<PodDoc>
+  const change = (fn: (d: PodDoc) => void) => {
+    doc = A.change(doc, fn)
+  }
+  change((d) => {
+    initPod(
+      d,
+      {
+        name: `${years}-year pod`,
+        purpose: 'Benchmark',
+        kind: 'cohort',
+        founder: { name: 'Founder', stage: 'experienced' },
+        device: null,
+      },
+      ctx,
+    )
+  })
+  const stages = ['newer', 'practising', 'experienced'] as const
+  change((d) => {
+    for (let i = 1; i < 12; i++)
+      addMember(d, { name: `Member ${i}`, stage: stages[i % 3] ?? 'newer', joinedAt: start }, ctx)
+  })
+  const memberIds = Object.keys(doc.members)
+  for (let week = 0; week < years * 52; week++) {
+    ctx.now = start + week * WEEK
+    let meetingId = ''
+    change((d) => {
+      meetingId = scheduleMeeting(
+        d,
+        { containerId: null, scheduledFor: ctx.now, notesUrl: null },
+        ctx,
+      )
+    })
+    change((d) => {
+      memberIds.forEach((id, i) =>
+        setAttendance(d, meetingId, id, (week + i) % 7 === 0 ? 'absent' : 'present'),
+      )
+    })
+    change((d) => void assignRoleHolders(d, meetingId))
+    for (let i = 0; i < 6; i++) {
+      change(
+        (d) =>
+          void addCheckIn(
+            d,
+            meetingId,
+            {
+              memberId: memberIds[(week + i) % 12] ?? '',
+              text: `Week ${week}: arriving, a little tired, glad to be here (${i}).`,
+            },
+            ctx,
+          ),
+      )
+    }
+    change(
+      (d) =>
+        void addInsight(
+          d,
+          meetingId,
+          {
+            kind: 'learning',
+            text: `What we learned in week ${week} about holding disagreement.`,
+            tags: ['conflict', `w${week % 5}`],
+            authorId: memberIds[week % 12] ?? '',
+          },
+          ctx,
+        ),
+    )
+    change(
+      (d) =>
+        void addInsight(
+          d,
+          meetingId,
+          {
+            kind: week % 3 === 0 ? 'question' : 'tension',
+            text: `How do we keep the rhythm when week ${week} gets busy?`,
+            tags: ['rhythm'],
+            authorId: memberIds[(week + 3) % 12] ?? '',
+          },
+          ctx,
+        ),
+    )
+    change(
+      (d) =>
+        void addAction(
+          d,
+          meetingId,
+          { text: `Follow up on week ${week}`, ownerId: memberIds[(week + 5) % 12] ?? null },
+          ctx,
+        ),
+    )
+    change((d) => holdMeeting(d, meetingId, ctx))
+  }
+  return { bytes: A.save(doc), changes: A.getAllChanges(doc).length }
+}
+
+async function benchOpening(appUrl: string): Promise<string[]> {
+  const device = await launchDevice()
+  const lines: string[] = []
+  try {
+    const page = device.page
+    await startAs(page, `${appUrl}/`, 'Bench')
+    const dir = mkdtempSync(join(tmpdir(), 'tend-bench-'))
+    lines.push(
+      '| history | changes | file size | cold start to pod shown | open from the pod list | bare `Automerge.load` | open ÷ load |',
+    )
+    lines.push('|---|---:|---:|---:|---:|---:|---:|')
+    for (const years of [1, 3, 5]) {
+      const { bytes, changes } = weeklyPod(years)
+      const file = join(dir, `${years}y.automerge`)
+      writeFileSync(file, bytes)
+      await page.goto(`${appUrl}/#/`)
+      await page.getByLabel('Pod file (.automerge)').setInputFiles(file)
+      await page
+        .getByRole('heading', { name: `${years}-year pod`, level: 1 })
+        .waitFor({ timeout: 120_000 })
+      const podHash = new URL(page.url()).hash
+      const cold: number[] = []
+      const warm: number[] = []
+      for (let i = 0; i < 5; i++) {
+        await page.goto(`${appUrl}/${podHash}`)
+        await page.reload()
+        await page.waitForFunction(
+          () => performance.getEntriesByName('tend:pod-rendered').length > 0,
+          undefined,
+          { timeout: 120_000 },
+        )
+        cold.push(
+          await page.evaluate(
+            () => performance.getEntriesByName('tend:pod-rendered')[0]?.startTime ?? NaN,
+          ),
+        )
+        await page.goto(`${appUrl}/#/`)
+        await page.reload()
+        await page.getByRole('heading', { name: 'Your pods' }).waitFor()
+        const t0 = await page.evaluate((hash) => {
+          performance.clearMarks('tend:pod-rendered')
+          const at = performance.now()
+          location.hash = hash
+          return at
+        }, podHash)
+        await page.waitForFunction(
+          () => performance.getEntriesByName('tend:pod-rendered').length > 0,
+          undefined,
+          { timeout: 120_000 },
+        )
+        warm.push(
+          (await page.evaluate(
+            () => performance.getEntriesByName('tend:pod-rendered')[0]?.startTime ?? NaN,
+          )) - t0,
+        )
+      }
+      await page.goto(`${appUrl}/tests/bench/load.html`)
+      await page.evaluate(() => window.benchReady)
+      const bare: number[] = []
+      for (let i = 0; i < 5; i++)
+        bare.push(await page.evaluate((b) => window.benchLoad(b), Array.from(bytes)))
+      lines.push(
+        `| ${years} year${years > 1 ? 's' : ''} | ${changes} | ${(bytes.length / 1024).toFixed(0)} KiB | ${fmt(median(cold))} | ${fmt(median(warm))} | ${fmt(median(bare))} | ${(median(warm) / median(bare)).toFixed(2)} |`,
+      )
+      console.log(lines.at(-1))
+    }
+  } finally {
+    await device.destroy()
+  }
+  return lines
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Catching up after a week apart
+
+const admitAll: Admission = {
+  credentials: async () => null,
+  sign: async (_p, nonce) => nonce,
+  verify: async (_p, claim) => claim.signature === claim.nonce,
+}
+
+async function benchCatchUp(): Promise<string[]> {
+  const hub = new MemoryRoomHub()
+  const frames: { from: string; bytes: number }[] = []
+  hub.filter = (from, _to, data) => {
+    frames.push({ from, bytes: data.byteLength })
+    return true
+  }
+  const POD = 'bench'
+  const make = () => {
+    const adapter = new TendMeshAdapter({
+      openRoom: hub.open,
+      admission: admitAll,
+      readyGraceMs: 50,
+    })
+    adapter.addPod(POD)
+    return adapter
+  }
+  // Both start from the same pod, then each makes 300 changes while apart.
+  let n = 0
+  const ctx: CommandContext = { now: Date.UTC(2026, 0, 5), newId: () => `c${++n}` }
+  let base = A.from({} as Record<string, unknown>) as unknown as A.Doc<PodDoc>
+  base = A.change(
+    base,
+    (d) =>
+      void initPod(
+        d,
+        {
+          name: 'Apart',
+          purpose: '',
+          kind: 'cohort',
+          founder: { name: 'F', stage: 'experienced' },
+          device: null,
+        },
+        ctx,
+      ),
+  )
+  const founder = Object.keys(base.members)[0] ?? ''
+  let meetingId = ''
+  base = A.change(base, (d) => {
+    meetingId = scheduleMeeting(
+      d,
+      { containerId: null, scheduledFor: ctx.now, notesUrl: null },
+      ctx,
+    )
+  })
+  const apart = (doc: A.Doc<PodDoc>, who: string) => {
+    for (let i = 0; i < 300; i++) {
+      doc = A.change(
+        doc,
+        (d) =>
+          void addCheckIn(
+            d,
+            meetingId,
+            {
+              memberId: founder,
+              text: `${who} note ${i}: what I practised today and where I am stuck.`,
+            },
+            ctx,
+          ),
+      )
+    }
+    return doc
+  }
+  const left = apart(A.clone(base), 'left')
+  const right = apart(A.clone(base), 'right')
+  /** Bytes of the changes `other` has that `have` lacks. */
+  const missing = (have: A.Doc<PodDoc>, other: A.Doc<PodDoc>) =>
+    A.getChanges(have, other).reduce((sum, c) => sum + c.byteLength, 0)
+  const leftMissing = missing(left, right)
+  const rightMissing = missing(right, left)
+
+  const a = make()
+  const b = make()
+  const repoA = new Repo({ network: [a], peerId: 'left' as PeerId })
+  const repoB = new Repo({ network: [b], peerId: 'right' as PeerId })
+  const handleA = repoA.import<PodDoc>(A.save(left))
+  const handleB = repoB.import<PodDoc>(A.save(right), { docId: handleA.documentId })
+  await Promise.all([handleA.whenReady(), handleB.whenReady()])
+  const start = performance.now()
+  const same = () =>
+    A.getHeads(handleA.doc()).sort().join() === A.getHeads(handleB.doc()).sort().join()
+  for (
+    let i = 0;
+    i < 600 &&
+    !(
+      same() &&
+      handleA.doc().meetings[meetingId] !== undefined &&
+      Object.keys(handleA.doc().meetings[meetingId]?.checkIns ?? {}).length === 600
+    );
+    i++
+  ) {
+    await new Promise((r) => setTimeout(r, 20))
+  }
+  const elapsed = performance.now() - start
+  // Let the last acknowledgements and tallies pass, then count.
+  await new Promise((r) => setTimeout(r, 1500))
+  const dataFrames = frames
+  const total = dataFrames.reduce((s, f) => s + f.bytes, 0)
+  let turns = 0
+  let last = ''
+  for (const f of dataFrames) {
+    if (f.from !== last) turns++
+    last = f.from
+  }
+  a.disconnect()
+  b.disconnect()
+  const changeBytes = leftMissing + rightMissing
+  return [
+    '| figure | value |',
+    '|---|---:|',
+    `| changes made apart | 300 + 300 |`,
+    `| bytes of changes each side was missing | ${leftMissing} + ${rightMissing} = ${changeBytes} |`,
+    `| bytes sent through the mesh adapter until both converged | ${total} |`,
+    `| sent ÷ missing | ${(total / changeBytes).toFixed(2)} |`,
+    `| messages (frames) | ${dataFrames.length} |`,
+    `| round trips (changes of direction ÷ 2) | ${Math.ceil(turns / 2)} |`,
+    `| time to converge (in-memory link, one process) | ${fmt(elapsed)} |`,
+  ]
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. One edit across a 6-member mesh
+
+/** Outside Vitest there is no expect.poll: wait in the page for the sync panel's sentence. */
+async function waitConnected(page: Page, names: string[]): Promise<void> {
+  await page.waitForFunction(
+    (want) => {
+      const text = document.querySelector('[data-testid=connected-with]')?.textContent ?? ''
+      const got = /^Connected with (.*)\.$/.exec(text)?.[1]?.split(', ').sort().join('|') ?? ''
+      return got === want
+    },
+    [...names].sort().join('|'),
+    { timeout: 120_000, polling: 250 },
+  )
+}
+
+async function joinAs(page: Page, link: string, name: string): Promise<void> {
+  await page.goto(link)
+  await page.getByLabel('Your name, as your pod will see it').fill(name)
+  await page.getByRole('button', { name: 'Join the pod' }).click()
+  await memberRow(page, name).waitFor({ timeout: 120_000 })
+}
+
+async function benchMesh(appUrl: string): Promise<string[]> {
+  const devices: Device[] = []
+  try {
+    for (let i = 0; i < 6; i++) devices.push(await launchDevice())
+    const [first, ...rest] = devices as [Device, ...Device[]]
+    await startAs(first.page, `${appUrl}/`, 'Member 0')
+    await createPod(first.page, { name: 'Mesh of six', kind: /^Learning pod/ })
+    for (const [i, d] of rest.entries())
+      await joinAs(d.page, await makeInvite(first.page), `Member ${i + 1}`)
+    const names = devices.map((_, i) => `Member ${i}`)
+    for (const [i, d] of devices.entries())
+      await waitConnected(
+        d.page,
+        names.filter((_, j) => j !== i),
+      )
+    const reach: number[] = []
+    for (let edit = 0; edit < 5; edit++) {
+      const author = devices[edit % 6] as Device
+      const name = `Edit ${edit}`
+      const seen = devices.map((d) =>
+        d.page.waitForFunction(
+          (n) =>
+            [...document.querySelectorAll('.member-name')].some((e) => e.textContent === n) &&
+            Date.now(),
+          name,
+          { timeout: 60_000, polling: 5 },
+        ),
+      )
+      const before = Date.now()
+      await addMemberInUi(author.page, name, 'Newer')
+      const times = await Promise.all(
+        seen.map(async (s) => (await (await s).jsonValue()) as number),
+      )
+      reach.push(Math.max(...times) - before)
+      await memberRow(author.page, name).waitFor()
+    }
+    return [
+      `| edits | median time until all 6 show it | slowest |`,
+      `|---:|---:|---:|`,
+      `| ${reach.length} | ${fmt(median(reach))} | ${fmt(Math.max(...reach))} |`,
+    ]
+  } finally {
+    await Promise.all(devices.map((d) => d.destroy()))
+  }
+}
+
+const dist = process.env['TEND_BENCH_DIST'] ?? 'dist'
+const host = await startHost({ port: 0, host: '127.0.0.1', staticDir: dist })
+try {
+  console.log('\n## Opening a pod (Chromium, IndexedDB → first render)\n')
+  const opening = await benchOpening(host.url)
+  console.log('\n## Catching up after a week apart\n')
+  const catchUp = await benchCatchUp()
+  catchUp.forEach((l) => console.log(l))
+  console.log('\n## One edit across a 6-member mesh (Chromium, WebRTC)\n')
+  const mesh = await benchMesh(host.url)
+  mesh.forEach((l) => console.log(l))
+  console.log('\n---\nAll three tables, for the README:\n')
+  console.log([...opening, '', ...catchUp, '', ...mesh].join('\n'))
+} finally {
+  await host.close()
+}
