@@ -2,6 +2,7 @@ import type { ReactNode } from 'react'
 import type { PodDoc } from '../../schema/podDocument.ts'
 import { usePod } from '../../hooks/usePod.ts'
 import { podPath } from '../common/paths.ts'
+import { PodNotReady } from '../common/PodNotReady.tsx'
 
 /** What a practice screen gets once its pod is open. */
 export interface OpenPod {
@@ -16,27 +17,7 @@ export interface OpenPod {
  */
 export function PodGate(props: { url: string; children: (pod: OpenPod) => ReactNode }) {
   const state = usePod(props.url)
-  if (state.status === 'loading') return <p>Opening the pod…</p>
-  if (state.status === 'searching') {
-    return (
-      <section className="card">
-        <h1>Waiting for the pod</h1>
-        <p>
-          This pod is not on this device yet. It arrives as soon as a member's device is reachable.
-        </p>
-      </section>
-    )
-  }
-  if (state.status === 'invalid') {
-    return (
-      <section className="card">
-        <h1>This pod could not be opened</h1>
-        <p>
-          <a href="#/">Back to your pods</a>
-        </p>
-      </section>
-    )
-  }
+  if (state.status !== 'ready') return <PodNotReady state={state} />
   return <>{props.children({ url: props.url, view: state.view, readOnly: state.readOnly })}</>
 }
 

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react'
 import type { PodDoc } from '../../schema/podDocument.ts'
 import { usePod } from '../../hooks/usePod.ts'
 import { podPath } from './paths.ts'
+import { PodNotReady } from './PodNotReady.tsx'
 
 /**
  * The frame of a screen inside one pod (rhythm, knowledge, vitality …): opens the pod, says so
@@ -14,32 +15,7 @@ export function PodScreenFrame(props: {
   children: (view: PodDoc, readOnly: boolean) => ReactNode
 }) {
   const state = usePod(props.url)
-  if (state.status === 'loading') return <p>Opening the pod…</p>
-  if (state.status === 'searching') {
-    return (
-      <section className="card">
-        <h1>Waiting for the pod</h1>
-        <p>
-          This pod is not on this device yet. It arrives as soon as a member's device is reachable.
-        </p>
-      </section>
-    )
-  }
-  if (state.status === 'invalid') {
-    return (
-      <section className="card">
-        <h1>This pod could not be opened</h1>
-        <ul>
-          {state.problems.map((p) => (
-            <li key={p}>{p}</li>
-          ))}
-        </ul>
-        <p>
-          <a href="#/">Back to your pods</a>
-        </p>
-      </section>
-    )
-  }
+  if (state.status !== 'ready') return <PodNotReady state={state} />
   return (
     <>
       <p className="crumb">

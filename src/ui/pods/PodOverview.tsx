@@ -7,6 +7,7 @@ import { usePod, usePodCommand } from '../../hooks/usePod.ts'
 import { useCompleteJoin } from '../../hooks/useMesh.ts'
 import { useProfile } from '../../hooks/useDeviceData.ts'
 import { SyncPanel } from './SyncPanel.tsx'
+import { PodNotReady } from '../common/PodNotReady.tsx'
 import { PracticeNav } from '../circle/PracticeNav.tsx'
 import { InvitePanel } from './InvitePanel.tsx'
 import { InsightNav } from '../vitality/InsightNav.tsx'
@@ -32,33 +33,7 @@ export function PodOverview(props: { url: string }) {
     // For `npm run bench`: when a pod first shows, measured from navigation or from a click.
     if (ready) performance.mark('tend:pod-rendered')
   }, [ready])
-  if (state.status === 'loading') return <p>Opening the pod…</p>
-  if (state.status === 'searching') {
-    return (
-      <section className="card">
-        <h1>Waiting for the pod</h1>
-        <p>
-          This pod is not on this device yet. It arrives as soon as a member's device is reachable;
-          you can leave this screen open.
-        </p>
-      </section>
-    )
-  }
-  if (state.status === 'invalid') {
-    return (
-      <section className="card">
-        <h1>This pod could not be opened</h1>
-        <ul>
-          {state.problems.map((p) => (
-            <li key={p}>{p}</li>
-          ))}
-        </ul>
-        <p>
-          <a href="#/">Back to your pods</a>
-        </p>
-      </section>
-    )
-  }
+  if (state.status !== 'ready') return <PodNotReady state={state} />
   const { view, readOnly, problems } = state
   return (
     <>
