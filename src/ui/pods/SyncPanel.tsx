@@ -29,6 +29,10 @@ export function SyncPanel(props: { url: string; view: PodDoc }) {
     .map((p) => ({ ...p, member: memberForDevice(props.view, p.publicKey) }))
   const names = [...new Set(peers.map((p) => p.member?.name ?? 'a device that is joining'))]
   const alone = names.length === 0
+  // Only members who use Tend on a device of their own can receive changes.
+  const othersHaveDevices = Object.values(props.view.members).some((m) =>
+    Object.values(m.devices).some((d) => d.publicKey !== deviceKeys.publicKeyText),
+  )
   const unreachable = status?.signaling === 'unreachable' || status?.signaling === 'none'
   return (
     <section aria-labelledby="sync-heading" className="sync-panel" data-testid="sync-panel">
@@ -50,7 +54,7 @@ export function SyncPanel(props: { url: string; view: PodDoc }) {
             ? 'Only on this device right now.'
             : `Connected with ${names.join(', ')}.`}
       </p>
-      {status?.waiting === true && (
+      {status?.waiting === true && othersHaveDevices && (
         <p className="muted" data-testid="waiting">
           Some changes on this device haven’t reached a member yet. They are kept here until one
           does.
