@@ -33,6 +33,11 @@ describe('signaling services', () => {
     // Point the pod at the two brokers (not the app's own).
     await a.page.getByText('Connection details').click()
     const urls = [broker1, broker2].map((h) => `${h.url.replace('http', 'ws')}/mqtt`)
+    // A relay address that is not one is refused in plain words, and nothing is saved.
+    await a.page.getByLabel(/STUN\/TURN servers/).fill('https://relay.example.org')
+    await a.page.getByRole('button', { name: 'Save connection settings' }).click()
+    await a.page.getByText('Each relay line must be a stun: or turn: address').waitFor()
+    await a.page.getByLabel(/STUN\/TURN servers/).fill('')
     await a.page.getByLabel('Signaling services (one per line)').fill(urls.join('\n'))
     await a.page.getByRole('button', { name: 'Save connection settings' }).click()
     await a.page.getByText('Saved.').waitFor()

@@ -107,6 +107,11 @@ function ConnectionSettingsForm(props: { url: string; connection: ConnectionSett
   const { device } = useServices()
   const [text, setText] = useState(props.connection.signalingUrls.join('\n'))
   const [passphrase, setPassphrase] = useState(props.connection.passphrase ?? '')
+  const [ice, setIce] = useState(
+    props.connection.iceServers
+      .flatMap((s) => (Array.isArray(s.urls) ? s.urls : [s.urls]))
+      .join('\n'),
+  )
   const relay = props.connection.iceEndpoint
   const [message, setMessage] = useState<string | null>(null)
   const save = async () => {
@@ -121,12 +126,22 @@ function ConnectionSettingsForm(props: { url: string; connection: ConnectionSett
       )
       return
     }
+    const iceUrls = ice
+      .split(/\s+/)
+      .map((u) => u.trim())
+      .filter((u) => u !== '')
+    const badIce = iceUrls.filter((u) => !/^(stun|stuns|turn|turns):[^\s]+$/.test(u))
+    if (badIce.length > 0) {
+      setMessage(`Each relay line must be a stun: or turn: address (not “${badIce[0]}”).`)
+      return
+    }
     const entry = await device.getPod(props.url)
     if (entry?.connection == null) return
     await device.updatePod(props.url, {
       connection: {
         ...entry.connection,
         signalingUrls: urls,
+        iceServers: iceUrls.map((u) => ({ urls: u })),
         passphrase: passphrase === '' ? null : passphrase,
       },
     })
@@ -153,6 +168,8 @@ function ConnectionSettingsForm(props: { url: string; connection: ConnectionSett
           />
         </>
       )}
+      <label htmlFor="ice-urls">STUN/TURN servers (one per line; empty: same network only)</label>
+      <textarea id="ice-urls" rows={2} value={ice} onChange={(e) => setIce(e.target.value)} />
       <label htmlFor="signaling-urls">Signaling services (one per line)</label>
       <textarea
         id="signaling-urls"
