@@ -79,16 +79,7 @@ export function LineChart(props: {
         {props.points.map((p, i) => (
           <circle key={i} className="chart-dot" cx={x(i)} cy={y(p.value)} r={2.5} />
         ))}
-        {first !== undefined && (
-          <text className="chart-axis" x={PAD.left} y={H - 8} textAnchor="start">
-            {first.label}
-          </text>
-        )}
-        {last !== undefined && n > 1 && (
-          <text className="chart-axis" x={W - PAD.right} y={H - 8} textAnchor="end">
-            {last.label}
-          </text>
-        )}
+        <AxisEnds first={first?.label} last={n > 1 ? last?.label : undefined} />
       </svg>
       <table className="visually-hidden">
         <caption>{props.title}</caption>
@@ -184,16 +175,7 @@ export function StackedBarChart(props: {
             </g>
           )
         })}
-        {first !== undefined && (
-          <text className="chart-axis" x={PAD.left} y={H - 8} textAnchor="start">
-            {first.label}
-          </text>
-        )}
-        {last !== undefined && n > 1 && (
-          <text className="chart-axis" x={W - PAD.right} y={H - 8} textAnchor="end">
-            {last.label}
-          </text>
-        )}
+        <AxisEnds first={first?.label} last={n > 1 ? last?.label : undefined} />
       </svg>
       <figcaption>
         <ul className="legend" aria-hidden="true">
@@ -231,5 +213,23 @@ export function StackedBarChart(props: {
         </tbody>
       </table>
     </figure>
+  )
+}
+
+/** The first and last labels under a chart's x axis. */
+function AxisEnds(props: { first: string | undefined; last: string | undefined }) {
+  return (
+    <>
+      {props.first !== undefined && (
+        <text className="chart-axis" x={PAD.left} y={H - 8} textAnchor="start">
+          {props.first}
+        </text>
+      )}
+      {props.last !== undefined && (
+        <text className="chart-axis" x={W - PAD.right} y={H - 8} textAnchor="end">
+          {props.last}
+        </text>
+      )}
+    </>
   )
 }
