@@ -16,6 +16,9 @@ export default defineConfig({
           name: 'e2e',
           include: ['tests/e2e/**/*.spec.ts'],
           environment: 'node',
+          // What a screen shows arrives asynchronously (sync, the leader tab's status every
+          // two seconds) on a shared, busy machine: polls wait up to 15 s, never a fixed sleep.
+          expect: { poll: { timeout: 15_000, interval: 100 } },
           // Browser tests share two cores and one broker port range: one file at a time.
           fileParallelism: false,
           testTimeout: 120_000,
@@ -29,6 +32,7 @@ export default defineConfig({
           name: 'homes',
           include: ['tests/homes/**/*.spec.ts'],
           environment: 'node',
+          expect: { poll: { timeout: 15_000, interval: 100 } },
           fileParallelism: false,
           testTimeout: 240_000,
           hookTimeout: 120_000,

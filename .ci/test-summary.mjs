@@ -8,7 +8,11 @@ const files = process.argv.slice(2).filter((f) => existsSync(f))
 for (const file of files) {
   const report = JSON.parse(readFileSync(file, 'utf8'))
   passed += report.numPassedTests ?? 0
-  failed += (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0)
+  failed += report.numFailedTests ?? 0
+  // A test file that failed before running any test (an import error) counts as one failure.
+  for (const file of report.testResults ?? []) {
+    if (file.status === 'failed' && (file.assertionResults ?? []).length === 0) failed += 1
+  }
 }
 if (files.length === 0) failed += 1
 console.log(`tests: ${passed} passed, ${failed} failed`)

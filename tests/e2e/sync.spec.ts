@@ -74,7 +74,8 @@ describe('three members syncing peer to peer', () => {
       .poll(() => c.page.getByTestId('connected-with').textContent())
       .toBe('Only on this device right now.')
     await addMember(c.page, 'Ivy', 'Experienced')
-    await expect.poll(() => c.page.getByTestId('waiting').count()).toBe(1)
+    // The leader tab publishes the sync status every two seconds.
+    await expect.poll(() => c.page.getByTestId('waiting').count(), { timeout: 15_000 }).toBe(1)
     await c.context.setOffline(false)
 
     const all = ['Amara', 'Bo', 'Cy', 'Dee', 'Eli', 'Fay', 'Gus', 'Hal', 'Ivy']
