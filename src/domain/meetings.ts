@@ -4,6 +4,7 @@ import type {
   Insight,
   InsightKind,
   Meeting,
+  MeetingStatus,
   PodDoc,
 } from '../schema/podDocument.ts'
 import type { CommandContext } from './commandContext.ts'
@@ -35,6 +36,34 @@ export interface ScheduleMeetingInput {
   notesUrl: string | null
 }
 
+/**
+ * A new meeting record with empty maps and null, never undefined, fields — the one shape every
+ * command that creates a meeting (scheduling, skipping or moving a slot) writes.
+ */
+export function newMeetingRecord(
+  containerId: string | null,
+  scheduledFor: number,
+  status: MeetingStatus,
+  ctx: CommandContext,
+): Meeting {
+  return {
+    id: ctx.newId(),
+    containerId,
+    scheduledFor,
+    status,
+    reason: null,
+    rescheduledTo: null,
+    heldAt: null,
+    attendance: {},
+    roleHolders: {},
+    checkIns: {},
+    insights: {},
+    actions: {},
+    notesUrl: null,
+    createdAt: ctx.now,
+  }
+}
+
 /** Puts a meeting on the calendar as `planned`; returns its id. */
 export function scheduleMeeting(
   doc: PodDoc,
@@ -45,24 +74,10 @@ export function scheduleMeeting(
   if (input.containerId !== null && doc.containers[input.containerId] === undefined) {
     throw new DomainError('That container is not in this pod.')
   }
-  const id = ctx.newId()
-  doc.meetings[id] = {
-    id,
-    containerId: input.containerId,
-    scheduledFor: input.scheduledFor,
-    status: 'planned',
-    reason: null,
-    rescheduledTo: null,
-    heldAt: null,
-    attendance: {},
-    roleHolders: {},
-    checkIns: {},
-    insights: {},
-    actions: {},
-    notesUrl: input.notesUrl,
-    createdAt: ctx.now,
-  }
-  return id
+  const meeting = newMeetingRecord(input.containerId, input.scheduledFor, 'planned', ctx)
+  meeting.notesUrl = input.notesUrl
+  doc.meetings[meeting.id] = meeting
+  return meeting.id
 }
 
 /**

@@ -7,6 +7,7 @@ import type {
 } from '../schema/podDocument.ts'
 import type { CommandContext } from './commandContext.ts'
 import { DomainError, requireText } from './commandContext.ts'
+import { newMeetingRecord } from './meetings.ts'
 
 /**
  * The pod's rhythm (pattern.md, Section 4: "name the rhythm explicitly"; Section 5: "decay if
@@ -525,30 +526,6 @@ function requireSlot(container: Container, scheduledFor: number): void {
   }
 }
 
-function newMeeting(
-  containerId: string,
-  scheduledFor: number,
-  status: MeetingStatus,
-  ctx: CommandContext,
-): Meeting {
-  return {
-    id: ctx.newId(),
-    containerId,
-    scheduledFor,
-    status,
-    reason: null,
-    rescheduledTo: null,
-    heldAt: null,
-    attendance: {},
-    roleHolders: {},
-    checkIns: {},
-    insights: {},
-    actions: {},
-    notesUrl: null,
-    createdAt: ctx.now,
-  }
-}
-
 /** The meeting record of a slot, created (as planned) if there is none yet. */
 function slotMeeting(
   doc: PodDoc,
@@ -563,7 +540,7 @@ function slotMeeting(
     }
     return existing
   }
-  const meeting = newMeeting(container.id, scheduledFor, 'planned', ctx)
+  const meeting = newMeetingRecord(container.id, scheduledFor, 'planned', ctx)
   doc.meetings[meeting.id] = meeting
   const stored = doc.meetings[meeting.id]
   if (stored === undefined) throw new DomainError('The meeting could not be recorded.')

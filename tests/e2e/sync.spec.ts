@@ -89,18 +89,8 @@ describe('three members syncing peer to peer', () => {
     await c.close()
     await waitConnectedWith(a.page, ['Bo'])
     await addMember(a.page, 'Jo', 'Newer')
-    await waitForMembers(b.page, [
-      'Amara',
-      'Bo',
-      'Cy',
-      'Dee',
-      'Eli',
-      'Fay',
-      'Gus',
-      'Hal',
-      'Ivy',
-      'Jo',
-    ])
+    const everyone = ['Amara', 'Bo', 'Cy', 'Dee', 'Eli', 'Fay', 'Gus', 'Hal', 'Ivy', 'Jo']
+    await waitForMembers(b.page, everyone)
     const aUrl = a.page.url()
     await a.close()
     await waitConnectedWith(b.page, [])
@@ -108,18 +98,7 @@ describe('three members syncing peer to peer', () => {
     c = await relaunch(c)
     await c.page.goto(podUrl)
     await waitConnectedWith(c.page, ['Bo'])
-    await waitForMembers(c.page, [
-      'Amara',
-      'Bo',
-      'Cy',
-      'Dee',
-      'Eli',
-      'Fay',
-      'Gus',
-      'Hal',
-      'Ivy',
-      'Jo',
-    ])
+    await waitForMembers(c.page, everyone)
 
     a = await relaunch(a)
     await a.page.goto(aUrl)
