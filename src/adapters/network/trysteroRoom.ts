@@ -10,6 +10,7 @@
 import { joinRoom, getRelaySockets } from '@trystero-p2p/mqtt'
 import type { ConnectionSettings } from '../device/deviceStore.ts'
 import { deriveRoomKeys } from '../crypto/roomKeys.ts'
+import { pathFromStats, type StatsEntry } from './connectionPath.ts'
 import type { Handshake, HandshakeValue, MeshRoom, PathKind, RoomOpener } from './meshRoom.ts'
 
 export interface PodLink {
@@ -17,38 +18,12 @@ export interface PodLink {
   connection: ConnectionSettings
 }
 
-interface StatsEntry {
-  type: string
-  id: string
-  selectedCandidatePairId?: string
-  nominated?: boolean
-  state?: string
-  localCandidateId?: string
-  remoteCandidateId?: string
-  candidateType?: string
-}
-
 /** Reads how a peer connection runs from its selected candidate pair. */
 export async function pathOf(connection: RTCPeerConnection): Promise<PathKind> {
   const stats = await connection.getStats()
   const entries: StatsEntry[] = []
   stats.forEach((report: StatsEntry) => entries.push(report))
-  const selectedId = entries.find(
-    (r) => r.type === 'transport' && r.selectedCandidatePairId !== undefined,
-  )?.selectedCandidatePairId
-  const pair =
-    entries.find((r) => r.id === selectedId) ??
-    entries.find(
-      (r) => r.type === 'candidate-pair' && r.nominated === true && r.state === 'succeeded',
-    )
-  if (pair === undefined) return 'unknown'
-  const types = [pair.localCandidateId, pair.remoteCandidateId].map(
-    (id) => entries.find((r) => r.id === id)?.candidateType,
-  )
-  if (types.includes('relay')) return 'relay'
-  if (types.every((t) => t === 'host')) return 'same-network'
-  if (types.some((t) => t === 'srflx' || t === 'prflx')) return 'direct'
-  return 'unknown'
+  return pathFromStats(entries)
 }
 
 /** Whether any of `urls` has an open signaling connection right now. */
