@@ -60,6 +60,7 @@ export function newMeetingRecord(
     insights: {},
     actions: {},
     notesUrl: null,
+    formatId: null,
     createdAt: ctx.now,
   }
 }

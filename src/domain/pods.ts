@@ -54,6 +54,7 @@ export function initPod(doc: PodDoc, input: NewPodInput, ctx: CommandContext): s
   doc.pairings = {}
   doc.meetings = {}
   doc.outsideRelationships = {}
+  doc.formats = {}
   DEFAULT_ROLES.forEach((role, index) => {
     const id = ctx.newId()
     doc.roles[id] = { id, name: role.name, term: role.term, order: `a${index}`, retiredAt: null }

@@ -14,6 +14,13 @@ import type { PodDoc } from './podDocument.ts'
 export interface Migration {
   name: string
   to: number
+  /**
+   * Top-level maps this migration adds. A migration cannot create them in `up`: two peers
+   * creating the same map offline make two maps, and whatever one of them put in its map is
+   * hidden when they merge. The storage adapter creates each in a change that every peer
+   * writes byte for byte the same (`deterministicMapsChange`), so the maps merge into one.
+   */
+  newMaps?: readonly (keyof PodDoc)[]
   up: (doc: PodDoc) => void
 }
 
@@ -28,6 +35,16 @@ export const MIGRATIONS: readonly Migration[] = [
     to: 1,
     up: (doc) => {
       if (doc.schemaVersion < 1) doc.schemaVersion = 1
+    },
+  },
+  {
+    // A pod keeps its own edited copies of circle formats; meetings record the format they
+    // run (`Meeting.formatId`, null when absent, so existing meetings need no change).
+    name: 'pod/2-formats',
+    to: 2,
+    newMaps: ['formats'],
+    up: (doc) => {
+      if (doc.schemaVersion < 2) doc.schemaVersion = 2
     },
   },
 ]
@@ -48,6 +65,11 @@ export function pendingMigrations(
 export function migratePodDoc(doc: PodDoc, registry: readonly Migration[] = MIGRATIONS): string[] {
   const applied: string[] = []
   for (const migration of pendingMigrations(doc, registry)) {
+    for (const key of migration.newMaps ?? []) {
+      if (typeof doc[key] !== 'object' || doc[key] === null) {
+        throw new Error(`migration ${migration.name} needs the map "${key}" created first`)
+      }
+    }
     migration.up(doc)
     doc.migrations[migration.name] = migration.to
     applied.push(migration.name)

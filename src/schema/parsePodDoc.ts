@@ -14,6 +14,8 @@ import type {
   Pairing,
   PodDoc,
   PodFacts,
+  PodFormat,
+  PodFormatStep,
   Role,
   RoleSwap,
 } from './podDocument.ts'
@@ -283,6 +285,7 @@ function meeting(r: Reader, o: Obj, id: string, at: string): Meeting | null {
       at: r.num(v, 'at', w, 0),
     })),
     notesUrl: r.strOrNull(o, 'notesUrl', at),
+    formatId: r.strOrNull(o, 'formatId', at),
     createdAt: r.num(o, 'createdAt', at, 0),
   }
 }
@@ -321,6 +324,39 @@ function outsideRelationship(
     startedAt: r.num(o, 'startedAt', at, 0),
     endedAt: r.numOrNull(o, 'endedAt', at),
     createdAt: r.num(o, 'createdAt', at, 0),
+  }
+}
+
+function formatStep(r: Reader, o: Obj, id: string, at: string): PodFormatStep | null {
+  const title = r.str(o, 'title', at, '').trim()
+  if (title === '') {
+    r.report(at, 'left out: a step with no title')
+    return null
+  }
+  const minutes = r.num(o, 'minutes', at, 5)
+  const speakerMinutes = r.numOrNull(o, 'speakerMinutes', at)
+  return {
+    id,
+    title,
+    minutes: Math.min(240, Math.max(1, Math.round(minutes))),
+    roleCue: r.strOrNull(o, 'roleCue', at),
+    kind: r.str(o, 'kind', at, 'discussion'),
+    speakerMinutes:
+      speakerMinutes === null ? null : Math.min(60, Math.max(1, Math.round(speakerMinutes))),
+    position: r.num(o, 'position', at, 0),
+  }
+}
+
+function podFormat(r: Reader, o: Obj, id: string, at: string): PodFormat | null {
+  return {
+    id,
+    name: r.str(o, 'name', at, 'Our format'),
+    summary: r.str(o, 'summary', at, ''),
+    basedOn: r.strOrNull(o, 'basedOn', at),
+    steps: r.map(o, 'steps', at, (v, sid, w) => formatStep(r, v, sid, w)),
+    createdAt: r.num(o, 'createdAt', at, 0),
+    updatedAt: r.num(o, 'updatedAt', at, 0),
+    retiredAt: r.numOrNull(o, 'retiredAt', at),
   }
 }
 
@@ -369,6 +405,11 @@ export function parsePodDoc(raw: unknown): PodParse {
     outsideRelationships: r.map(raw, 'outsideRelationships', 'document', (v, id, at) =>
       outsideRelationship(r, v, id, at),
     ),
+    // Absent before schema 2 (added by `pod/2-formats`): an empty map, not a problem.
+    formats:
+      raw['formats'] === undefined
+        ? {}
+        : r.map(raw, 'formats', 'document', (v, id, at) => podFormat(r, v, id, at)),
   }
   return { ok: true, view, problems: r.problems, readOnly }
 }

@@ -178,7 +178,39 @@ export interface Meeting {
   actions: Record<string, ActionItem>
   /** The automerge URL of this meeting's notes document (kept apart, loaded when read). */
   notesUrl: string | null
+  /** The circle format this meeting runs: a built-in template's id or one of `PodDoc.formats`;
+   * null until someone chooses (the first circle then runs the norm-setting format). */
+  formatId: string | null
   createdAt: number
+}
+
+/** One timed step of a pod's own circle format (see `PodFormat`). */
+export interface PodFormatStep {
+  id: string
+  title: string
+  minutes: number
+  /** What a role holder does in this step, or null. */
+  roleCue: string | null
+  /** What circle mode shows in the step (a `CircleStepKind` of `src/domain/circleFormats.ts`). */
+  kind: string
+  /** Minutes per speaker in a round, or null for an open step. */
+  speakerMinutes: number | null
+  /** Where the step sits: steps are shown by position, ties by id. A number, not a list
+   * index, so two members moving or adding steps at once never duplicate one. */
+  position: number
+}
+
+/** A pod's own edited copy of a circle format (issue 4: "a pod can edit its own copy"). */
+export interface PodFormat {
+  id: string
+  name: string
+  summary: string
+  /** The built-in template (or pod format) this one was copied from, or null. */
+  basedOn: string | null
+  steps: Record<string, PodFormatStep>
+  createdAt: number
+  updatedAt: number
+  retiredAt: number | null
 }
 
 export interface PodFacts {
@@ -227,6 +259,8 @@ export interface PodDoc {
   meetings: Record<string, Meeting>
   /** One-on-ones outside Tend (see `OutsideRelationship`); created by `initPod`. */
   outsideRelationships: Record<string, OutsideRelationship>
+  /** The pod's own circle formats (schema 2; `pod/2-formats` adds the map to older pods). */
+  formats: Record<string, PodFormat>
 }
 
 /** The notes document of one meeting: collaborative text, edited with splice. */

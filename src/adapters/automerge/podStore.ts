@@ -10,7 +10,8 @@ import { isValidAutomergeUrl } from '@automerge/automerge-repo'
 import { next as Automerge } from '@automerge/automerge/slim'
 import type { PodDoc } from '../../schema/podDocument.ts'
 import { parsePodDoc } from '../../schema/parsePodDoc.ts'
-import { migratePodDoc, pendingMigrations } from '../../schema/migrations.ts'
+import { pendingMigrations } from '../../schema/migrations.ts'
+import { migratePodDocument } from './migrateDocument.ts'
 import type { ShareRules } from './shareRules.ts'
 
 export type PodState =
@@ -82,11 +83,7 @@ export function createPodStore(repo: Repo, shareRules: ShareRules): PodStore {
     const parsed = parsePodDoc(handle.doc())
     if (!parsed.ok || parsed.readOnly) return
     if (pendingMigrations(parsed.view).length === 0) return
-    handle.change((doc) => {
-      // Older documents may lack the map; create it only where absent.
-      if (typeof doc.migrations !== 'object' || doc.migrations === null) doc.migrations = {}
-      migratePodDoc(doc)
-    })
+    handle.update((doc) => migratePodDocument(doc))
   }
 
   function open(url: string): Promise<DocHandle<PodDoc> | null> {

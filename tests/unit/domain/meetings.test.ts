@@ -55,6 +55,7 @@ describe('scheduling', () => {
       insights: {},
       actions: {},
       notesUrl: null,
+      formatId: null,
       createdAt: ctx.now,
     })
   })

@@ -13,8 +13,8 @@ describe('initPod', () => {
   it('creates the pod with its founder as the only active member and the default roles', () => {
     const ctx = testContext()
     const { doc, founderId } = newPod(ctx)
-    expect(doc.schemaVersion).toBe(1)
-    expect(doc.migrations).toEqual({ 'pod/1-initial': 1 })
+    expect(doc.schemaVersion).toBe(2)
+    expect(doc.migrations).toEqual({ 'pod/1-initial': 1, 'pod/2-formats': 2 })
     expect(doc.pod).toMatchObject({
       name: 'Wednesday organisers',
       kind: 'learning-pod',
@@ -29,7 +29,15 @@ describe('initPod', () => {
       }),
     ])
     expect(Object.values(doc.roles).map((r) => r.name)).toEqual(DEFAULT_ROLES.map((r) => r.name))
-    for (const key of ['containers', 'norms', 'roleSwaps', 'pairings', 'meetings'] as const) {
+    for (const key of [
+      'containers',
+      'norms',
+      'roleSwaps',
+      'pairings',
+      'meetings',
+      'outsideRelationships',
+      'formats',
+    ] as const) {
       expect(doc[key]).toEqual({})
     }
   })

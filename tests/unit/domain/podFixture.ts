@@ -120,6 +120,7 @@ export function recordMeeting(doc: PodDoc, ctx: CommandContext, spec: MeetingSpe
     insights,
     actions: {},
     notesUrl: null,
+    formatId: null,
     createdAt: at,
   }
   doc.meetings[id] = meeting

@@ -8,6 +8,10 @@ import {
   type Migration,
 } from '../../../src/schema/migrations.ts'
 import { parsePodDoc } from '../../../src/schema/parsePodDoc.ts'
+import {
+  migratePodDocument,
+  newMapsChange,
+} from '../../../src/adapters/automerge/migrateDocument.ts'
 import { CURRENT_SCHEMA_VERSION } from '../../../src/schema/version.ts'
 import type { PodDoc } from '../../../src/schema/podDocument.ts'
 
@@ -36,7 +40,7 @@ describe('the migration registry', () => {
 
 describe.each(fixtures)('fixture %s', (fixture) => {
   it('migrates to the current version and parses with no problems', () => {
-    const doc = A.change(loadFixture(fixture), (d) => void migratePodDoc(d))
+    const doc = migratePodDocument(loadFixture(fixture))
     expect(pendingMigrations(doc)).toEqual([])
     const parsed = parsePodDoc(doc)
     expect(parsed.ok && parsed.problems).toEqual([])
@@ -46,7 +50,7 @@ describe.each(fixtures)('fixture %s', (fixture) => {
 
   it('keeps every entity through the migrations', () => {
     const before = loadFixture(fixture)
-    const after = A.change(before, (d) => void migratePodDoc(d))
+    const after = migratePodDocument(before)
     for (const key of [
       'members',
       'containers',
@@ -62,30 +66,71 @@ describe.each(fixtures)('fixture %s', (fixture) => {
 
   it('ends identical when two peers run the migrations at once and merge', () => {
     const base = loadFixture(fixture)
-    const left = A.change(A.clone(base), (d) => void migratePodDoc(d))
-    const right = A.change(A.clone(base), (d) => void migratePodDoc(d))
+    const left = migratePodDocument(A.clone(base))
+    const right = migratePodDocument(A.clone(base))
     const merged = A.merge(A.clone(left), right)
     expect(A.toJS(merged)).toEqual(A.toJS(left))
     expect(A.toJS(merged)).toEqual(A.toJS(right))
+  })
+
+  it('keeps what each peer put in a map both created while migrating offline', () => {
+    const base = loadFixture(fixture)
+    const addFormat = (doc: A.Doc<PodDoc>, id: string, name: string) =>
+      A.change(migratePodDocument(A.clone(base)), (d) => {
+        d.formats[id] = {
+          id,
+          name,
+          summary: '',
+          basedOn: 'troika',
+          steps: {},
+          createdAt: 1,
+          updatedAt: 1,
+          retiredAt: null,
+        }
+      })
+    const left = addFormat(base, 'f-left', 'Troika, shorter')
+    const right = addFormat(base, 'f-right', 'Troika, with a silence')
+    const merged = A.merge(A.clone(left), right)
+    const before = Object.keys((base as Partial<PodDoc>).formats ?? {})
+    expect(Object.keys(merged.formats).sort()).toEqual([...before, 'f-left', 'f-right'].sort())
+    expect(A.getConflicts(merged, 'formats')).toBeUndefined()
+  })
+})
+
+describe('maps a migration adds', () => {
+  it('are created by one change, the same bytes on every device', () => {
+    const formats = MIGRATIONS.find((m) => m.newMaps?.includes('formats'))
+    expect(formats).toBeDefined()
+    const once = newMapsChange(formats as Migration)
+    const again = newMapsChange(formats as Migration)
+    expect(once).not.toBeNull()
+    expect(again).toEqual(once)
+  })
+
+  it('are refused when a migration would run before its map exists', () => {
+    const next: Migration = { name: 'pod/9-x', to: 9, newMaps: ['formats'], up: () => {} }
+    const doc = A.from({ migrations: {} } as Record<string, unknown>) as unknown as A.Doc<PodDoc>
+    expect(() => A.change(doc, (d) => void migratePodDoc(d, [next]))).toThrow(/formats/)
   })
 })
 
 describe('migratePodDoc', () => {
   // A stand-in for the next migration, to show how each new one is tested.
   const next: Migration = {
-    name: 'pod/2-example',
-    to: 2,
+    name: 'pod/3-example',
+    to: 3,
     up: (doc) => {
-      if (doc.schemaVersion < 2) doc.schemaVersion = 2
+      if (doc.schemaVersion < 3) doc.schemaVersion = 3
     },
   }
 
   it('runs only the migrations a document has not run, and records them', () => {
-    const doc = A.change(loadFixture('pod-v1.automerge'), (d) => {
-      expect(migratePodDoc(d, [...MIGRATIONS, next])).toEqual(['pod/2-example'])
+    const current = migratePodDocument(loadFixture('pod-v1.automerge'))
+    const doc = A.change(current, (d) => {
+      expect(migratePodDoc(d, [...MIGRATIONS, next])).toEqual(['pod/3-example'])
     })
-    expect(doc.schemaVersion).toBe(2)
-    expect(doc.migrations).toEqual({ 'pod/1-initial': 1, 'pod/2-example': 2 })
+    expect(doc.schemaVersion).toBe(3)
+    expect(doc.migrations).toEqual({ 'pod/1-initial': 1, 'pod/2-formats': 2, 'pod/3-example': 3 })
     const again = A.change(doc, (d) => {
       expect(migratePodDoc(d, [...MIGRATIONS, next])).toEqual([])
     })
