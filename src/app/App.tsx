@@ -16,6 +16,7 @@ import { NormsScreen } from '../ui/norms/NormsScreen.tsx'
 import { RolesScreen } from '../ui/roles/RolesScreen.tsx'
 import { PairingsScreen } from '../ui/pairings/PairingsScreen.tsx'
 import { CircleScreen } from '../ui/circle/CircleScreen.tsx'
+import { FormatsScreen } from '../ui/formats/FormatsScreen.tsx'
 
 const TITLES = {
   pods: 'Your pods',
@@ -29,6 +30,7 @@ const TITLES = {
   roles: 'Roles',
   pairings: 'Peer mentoring',
   circle: 'Circle',
+  formats: 'Circle formats',
   join: 'Join a pod',
   'not-found': 'Not found',
 }
@@ -73,6 +75,9 @@ export function App() {
       {route.screen === 'pairings' && <PairingsScreen url={`automerge:${route.podKey}`} />}
       {route.screen === 'circle' && (
         <CircleScreen url={`automerge:${route.podKey}`} meetingId={route.meetingId} />
+      )}
+      {route.screen === 'formats' && (
+        <FormatsScreen url={`automerge:${route.podKey}`} formatId={route.formatId} />
       )}
       {route.screen === 'settings' && <DeviceSettings profile={profile} />}
       {route.screen === 'not-found' && (

@@ -9,6 +9,8 @@ export type Route =
   | { screen: 'ecology' }
   | { screen: 'norms' | 'roles' | 'pairings'; podKey: string }
   | { screen: 'circle'; podKey: string; meetingId: string }
+  /** A pod's circle formats; with `formatId`, one of its own formats open to edit. */
+  | { screen: 'formats'; podKey: string; formatId: string | null }
   | { screen: 'join'; link: string }
   | { screen: 'not-found'; hash: string }
 
@@ -24,6 +26,10 @@ export function parseRoute(hash: string): Route {
   const practice = /^\/pod\/([A-Za-z0-9]+)\/(norms|roles|pairings)$/.exec(path)
   if (practice?.[1] !== undefined && practice[2] !== undefined) {
     return { screen: practice[2] as 'norms' | 'roles' | 'pairings', podKey: practice[1] }
+  }
+  const formats = /^\/pod\/([A-Za-z0-9]+)\/formats(?:\/([A-Za-z0-9_-]+))?$/.exec(path)
+  if (formats?.[1] !== undefined) {
+    return { screen: 'formats', podKey: formats[1], formatId: formats[2] ?? null }
   }
   const circle = /^\/pod\/([A-Za-z0-9]+)\/circle\/([A-Za-z0-9_-]+)$/.exec(path)
   if (circle?.[1] !== undefined && circle[2] !== undefined) {

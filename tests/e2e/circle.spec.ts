@@ -16,7 +16,7 @@ const axeSource = readFileSync(
 async function openPractice(
   page: Page,
   podUrl: string,
-  link: 'Norms' | 'Roles' | 'Peer mentoring',
+  link: 'Norms' | 'Roles' | 'Peer mentoring' | 'Circle formats',
 ) {
   await page.goto(podUrl)
   await page
@@ -318,5 +318,81 @@ describe('circle practice with three members', () => {
     await expect
       .poll(() => a.page.getByTestId('role-history').filter({ hasText: 'Facilitator on' }).count())
       .toBe(2)
+  })
+
+  it('keeps the pod’s own copy of a format, edited, and runs it on every member’s screen', async () => {
+    await openPractice(a.page, podUrl, 'Circle formats')
+    await a.page.getByRole('button', { name: 'Make our own copy of Troika Consulting' }).click()
+    await a.page.getByRole('heading', { name: 'Troika Consulting (ours)', level: 1 }).waitFor()
+
+    // Shape it: a shorter name, a longer check-in, a silence, the response moved earlier.
+    const nameForm = a.page.getByRole('form', { name: 'Name' })
+    await nameForm.getByLabel('Name').fill('Troika, our way')
+    await nameForm.getByRole('button', { name: 'Save name' }).click()
+    await a.page.getByRole('heading', { name: 'Troika, our way', level: 1 }).waitFor()
+    const checkIn = a.page.getByRole('form', { name: 'Step 3' })
+    await checkIn.getByLabel('Step 3', { exact: true }).fill('Check-in: one word each')
+    await checkIn.getByLabel('Minutes', { exact: true }).fill('9')
+    await checkIn.getByRole('button', { name: 'Save step' }).click()
+    await checkIn.getByRole('status').getByText('Step saved.').waitFor()
+    const bad = a.page.getByRole('form', { name: 'Step 4' })
+    await bad.getByLabel('Minutes', { exact: true }).fill('0')
+    await bad.getByRole('button', { name: 'Save step' }).click()
+    await bad.getByRole('alert').getByText('A step must be between 1 and 240 minutes.').waitFor()
+    await bad.getByLabel('Minutes', { exact: true }).fill('3')
+    await bad.getByRole('button', { name: 'Save step' }).click()
+    await a.page
+      .getByRole('button', { name: /^Move step \d+, Client says what was useful earlier$/ })
+      .click()
+    const add = a.page.getByRole('form', { name: 'Add a step' })
+    await add.getByLabel('A new step, at the end').fill('A minute of silence')
+    await add.getByRole('button', { name: 'Add step' }).click()
+    const editorTitles = () =>
+      a.page
+        .getByTestId('step-editor')
+        .evaluateAll((items) =>
+          items.map((li) => (li.querySelector('input') as HTMLInputElement).value),
+        )
+    await expect
+      .poll(editorTitles)
+      .toEqual([
+        'Our norms',
+        'Actions from last time',
+        'Check-in: one word each',
+        'Client presents the challenge',
+        'Consultants ask clarifying questions',
+        'Client says what was useful',
+        'Consultants talk it over, client turns away and listens',
+        'What we learned',
+        'Actions',
+        'Closing round',
+        'A minute of silence',
+      ])
+    expectNoViolations('formats', await seriousA11yViolations(a.page, axeSource))
+
+    // Amara runs today's new circle with it; Bo's screen shows the same steps.
+    await a.page.goto(podUrl)
+    await a.page.getByRole('button', { name: /^Start (a circle now|today’s circle)$/ }).click()
+    await a.page.getByRole('heading', { name: /^Circle of / }).waitFor()
+    const circleUrl = a.page.url()
+    const format = section(a.page, 'Format')
+    await format.getByLabel('How this circle runs').selectOption({ label: 'Troika, our way' })
+    await expect
+      .poll(() => format.getByTestId('format-steps').textContent())
+      .toContain('Check-in: one word each · 9 min')
+    await b.page.goto(circleUrl)
+    const formatB = section(b.page, 'Format')
+    await expect
+      .poll(() => formatB.getByTestId('format-steps').textContent(), { timeout: 60_000 })
+      .toContain('Check-in: one word each · 9 min')
+    expect(await formatB.getByLabel('How this circle runs').inputValue()).toBe(
+      await format.getByLabel('How this circle runs').inputValue(),
+    )
+    // The templates are untouched.
+    await openPractice(b.page, podUrl, 'Circle formats')
+    await b.page.getByRole('link', { name: 'Troika, our way' }).waitFor()
+    expect(
+      await b.page.getByRole('listitem').filter({ hasText: 'Troika Consulting' }).textContent(),
+    ).toContain('10 steps')
   })
 })

@@ -68,7 +68,7 @@ export function ActionsPanel(props: {
     const done = await attempt((doc, ctx) =>
       addAction(doc, meeting.id, { text, ownerId: owner === '' ? null : owner }, ctx),
     )
-    if (done !== undefined) setText('')
+    if (done.ok) setText('')
   }
   return (
     <section className="card" aria-labelledby="actions-heading">

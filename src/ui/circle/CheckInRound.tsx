@@ -38,7 +38,7 @@ export function CheckInRound(props: {
     const done = await attempt((doc, ctx) =>
       addCheckIn(doc, meeting.id, { memberId: speaker, text: said }, ctx),
     )
-    if (done === undefined) return
+    if (!done.ok) return
     setText('')
     setTurn(after === null ? null : { speaker: after, startedAt: clock() })
   }

@@ -1,11 +1,5 @@
-import { useState } from 'react'
 import type { Attendance, Meeting, PodDoc } from '../../schema/podDocument.ts'
-import {
-  FIRST_CIRCLE_FORMAT_ID,
-  circleFormat,
-  isFirstCircle,
-  type CircleFormat,
-} from '../../domain/circleFormats.ts'
+import { meetingFormat } from '../../domain/podFormats.ts'
 import { holdMeeting, setAttendance } from '../../domain/meetings.ts'
 import { adoptedNorms } from '../../domain/norms.ts'
 import { activeRoles, rotationDetail } from '../../domain/roleRotation.ts'
@@ -47,11 +41,6 @@ function CircleBody(props: { pod: OpenPod; meetingId: string }) {
   const { view, url, readOnly } = pod
   const meeting = view.meetings[props.meetingId]
   const me = useMyMemberId(url, view)
-  const firstFormat =
-    meeting !== undefined && isFirstCircle(view, meeting.id) && adoptedNorms(view).length === 0
-      ? FIRST_CIRCLE_FORMAT_ID
-      : 'round-check-in'
-  const [formatId, setFormatId] = useState(firstFormat)
   if (meeting === undefined) {
     return (
       <>
@@ -61,7 +50,7 @@ function CircleBody(props: { pod: OpenPod; meetingId: string }) {
       </>
     )
   }
-  const format = circleFormat(formatId) ?? (circleFormat('round-check-in') as CircleFormat)
+  const format = meetingFormat(view, meeting.id)
   const checkInStep = format.steps.find((s) => s.kind === 'check-in')
   const myName = me === null ? null : (view.members[me]?.name ?? null)
   return (
@@ -77,7 +66,14 @@ function CircleBody(props: { pod: OpenPod; meetingId: string }) {
       <AttendancePanel url={url} view={view} meeting={meeting} readOnly={readOnly} />
       <TodaysRoles pod={pod} meeting={meeting} />
       <NormsPanel url={url} view={view} />
-      <FormatSteps formatId={format.id} onFormat={setFormatId} format={format} />
+      <FormatSteps
+        key={format.id}
+        url={url}
+        view={view}
+        meetingId={meeting.id}
+        format={format}
+        readOnly={readOnly}
+      />
       <CheckInRound
         url={url}
         view={view}

@@ -1,5 +1,10 @@
 import { useId, useState } from 'react'
-import { CIRCLE_FORMATS, type CircleFormat } from '../../domain/circleFormats.ts'
+import type { PodDoc } from '../../schema/podDocument.ts'
+import type { CircleFormat } from '../../domain/circleFormats.ts'
+import { chooseMeetingFormat } from '../../domain/podFormats.ts'
+import { formatChoices } from '../formats/FormatsScreen.tsx'
+import { ErrorText, useAttempt } from './attempt.tsx'
+import { formatsPath } from './practicePaths.ts'
 import { useCountdown, usePrefersReducedMotion } from '../../hooks/useCircle.ts'
 
 /** "3:05" for a step timer; with reduced motion, "about 4 min" (the text changes less often). */
@@ -31,13 +36,21 @@ export function Timer(props: { endsAt: number | null; label: string; totalMs: nu
   )
 }
 
-/** The circle's format: its steps with their minutes and role cues, walked through with a timer. */
+/**
+ * The circle's format: its steps with their minutes and role cues, walked through with a timer.
+ * The format chosen is stored on the meeting, so every member's screen runs the same steps.
+ */
 export function FormatSteps(props: {
-  formatId: string
-  onFormat: (id: string) => void
+  url: string
+  view: PodDoc
+  meetingId: string
   format: CircleFormat
+  readOnly: boolean
 }) {
   const { format } = props
+  const { attempt, error } = useAttempt(props.url)
+  const choices = formatChoices(props.view)
+  const ownChosen = choices.ours.some((f) => f.id === format.id)
   const [index, setIndex] = useState(0)
   const [startedAt, setStartedAt] = useState<number | null>(null)
   const id = useId()
@@ -52,20 +65,41 @@ export function FormatSteps(props: {
       <label htmlFor={`${id}-format`}>How this circle runs</label>
       <select
         id={`${id}-format`}
-        value={props.formatId}
+        value={format.id}
+        disabled={props.readOnly}
         onChange={(e) => {
-          props.onFormat(e.target.value)
-          setIndex(0)
-          setStartedAt(null)
+          const chosen = e.target.value
+          void attempt((doc) => chooseMeetingFormat(doc, props.meetingId, chosen))
         }}
       >
-        {CIRCLE_FORMATS.map((f) => (
-          <option key={f.id} value={f.id}>
-            {f.name}
-          </option>
-        ))}
+        {choices.ours.length > 0 && (
+          <optgroup label="Our formats">
+            {choices.ours.map((f) => (
+              <option key={f.id} value={f.id}>
+                {f.name}
+              </option>
+            ))}
+          </optgroup>
+        )}
+        {!ownChosen && !choices.templates.some((f) => f.id === format.id) && (
+          // A retired format of the pod that this circle ran: still shown as chosen.
+          <option value={format.id}>{format.name}</option>
+        )}
+        <optgroup label="Templates">
+          {choices.templates.map((f) => (
+            <option key={f.id} value={f.id}>
+              {f.name}
+            </option>
+          ))}
+        </optgroup>
       </select>
-      <p className="muted">{format.summary}</p>
+      <ErrorText error={error} />
+      <p className="muted">
+        {format.summary}{' '}
+        <a href={formatsPath(props.url, ownChosen ? format.id : null)}>
+          {ownChosen ? 'Edit this format' : 'Make the pod’s own copy to edit'}
+        </a>
+      </p>
       <ol className="steps" data-testid="format-steps">
         {format.steps.map((s, i) => (
           <li key={s.id} aria-current={i === index ? 'step' : undefined}>

@@ -55,7 +55,7 @@ export function InsightsPanel(props: {
         ctx,
       ),
     )
-    if (done !== undefined) {
+    if (done.ok) {
       setText('')
       setTags('')
       setLedTo('')

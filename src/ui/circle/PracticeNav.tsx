@@ -3,7 +3,7 @@ import type { PodDoc } from '../../schema/podDocument.ts'
 import { nextMeeting } from '../../domain/meetings.ts'
 import { useNow, useStartCircle } from '../../hooks/useCircle.ts'
 import { messageOf } from '../common/labels.ts'
-import { circlePath, practicePath } from './practicePaths.ts'
+import { circlePath, formatsPath, practicePath } from './practicePaths.ts'
 
 /** Local midnight of the day of `now`, and of the next day. */
 function today(now: number): { start: number; end: number } {
@@ -63,6 +63,7 @@ export function PracticeNav(props: { url: string; view: PodDoc; readOnly: boolea
         <a href={practicePath(props.url, 'norms')}>Norms</a>
         <a href={practicePath(props.url, 'roles')}>Roles</a>
         <a href={practicePath(props.url, 'pairings')}>Peer mentoring</a>
+        <a href={formatsPath(props.url)}>Circle formats</a>
       </nav>
     </section>
   )

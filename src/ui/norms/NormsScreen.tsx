@@ -178,7 +178,7 @@ function NormForm(props: {
     const done = await attempt((doc, ctx) =>
       proposeNorm(doc, { text, reason, proposedBy: me, revises: props.revises }, ctx),
     )
-    if (done !== undefined) {
+    if (done.ok) {
       setText('')
       setReason('')
       props.onDone?.()

@@ -48,7 +48,7 @@ function PairingsBody(pod: OpenPod) {
     const started = await attempt((doc, ctx) =>
       startRotation(doc, proposePairings(doc, ctx.now), ctx),
     )
-    if (started !== undefined) setPreviewing(false)
+    if (started.ok) setPreviewing(false)
   }
   return (
     <>

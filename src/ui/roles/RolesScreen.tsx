@@ -119,7 +119,7 @@ function RoleRow(props: { url: string; role: Role; readOnly: boolean }) {
   const rename = async (event: FormEvent) => {
     event.preventDefault()
     const done = await attempt((doc) => renameRole(doc, role.id, name))
-    if (done !== undefined) setRenaming(false)
+    if (done.ok) setRenaming(false)
   }
   return (
     <li className="role-row" data-testid="role">
@@ -188,7 +188,7 @@ function AddRoleForm(props: { url: string }) {
   const submit = async (event: FormEvent) => {
     event.preventDefault()
     const done = await attempt((doc, ctx) => addRole(doc, { name, term }, ctx))
-    if (done !== undefined) setName('')
+    if (done.ok) setName('')
   }
   return (
     <form className="card" onSubmit={(e) => void submit(e)} noValidate aria-label="Add a role">
@@ -239,7 +239,7 @@ export function SwapForm(props: { pod: OpenPod; entries: RotationEntry[]; meetin
         ctx,
       ),
     )
-    if (swapped !== undefined) setDone(`${memberName(view, toMemberId)} takes it this time.`)
+    if (swapped.ok) setDone(`${memberName(view, toMemberId)} takes it this time.`)
   }
   return (
     <section className="card" aria-labelledby={`${id}-heading`}>

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { Repo, type PeerId } from '@automerge/automerge-repo'
 import { createPodStore, type PodState } from '../../../src/adapters/automerge/podStore.ts'
@@ -5,6 +6,8 @@ import { ShareRules } from '../../../src/adapters/automerge/shareRules.ts'
 import { initPod } from '../../../src/domain/pods.ts'
 import { addMember } from '../../../src/domain/members.ts'
 import { testContext } from '../support/testContext.ts'
+import { copyFormat } from '../../../src/domain/podFormats.ts'
+import { CURRENT_SCHEMA_VERSION } from '../../../src/schema/version.ts'
 
 function store() {
   const repo = new Repo({ network: [] })
@@ -85,6 +88,27 @@ describe('pod store', () => {
     await expect(
       pods.change(url, (doc) => addMember(doc, { name: 'Bo', stage: 'newer' }, ctx)),
     ).rejects.toThrow('newer version of Tend')
+  })
+
+  it('brings a schema-1 pod to the current schema when it opens, and edits it', async () => {
+    const { pods } = store()
+    const ctx = testContext()
+    const bytes = new Uint8Array(
+      readFileSync(new URL('../../fixtures/pod-v1.automerge', import.meta.url)),
+    )
+    const { url } = await pods.importBytes(bytes)
+    const seen = new Promise<PodState>((done) => {
+      const stop = pods.watch(url, (state) => {
+        if (state.status === 'ready' && state.view.schemaVersion === CURRENT_SCHEMA_VERSION) {
+          queueMicrotask(() => stop())
+          done(state)
+        }
+      })
+    })
+    const state = await seen
+    expect(state.status === 'ready' && state.problems).toEqual([])
+    const formatId = await pods.change(url, (doc) => copyFormat(doc, 'wise-crowds', ctx))
+    expect(pods.peek(url)?.formats[formatId]?.name).toBe('Wise Crowds (ours)')
   })
 })
 

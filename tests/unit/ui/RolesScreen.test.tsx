@@ -106,4 +106,56 @@ describe('RolesScreen', () => {
     expect(Object.values(view?.roleSwaps ?? {})).toHaveLength(1)
     expect(swap.querySelector('[role=status]')?.textContent).toBe(`${other} takes it this time.`)
   })
+  it('renames a role, and the form closes once the new name is saved', async () => {
+    const repo = new Repo({ network: [] })
+    const pods = createPodStore(repo, new ShareRules('dev'))
+    const ctx = testContext(Date.now())
+    const { url } = await pods.create((doc) =>
+      initPod(
+        doc,
+        {
+          name: 'Pod',
+          purpose: '',
+          kind: 'learning-pod',
+          founder: { name: 'Amara', stage: 'experienced' },
+          device: null,
+        },
+        ctx,
+      ),
+    )
+    const services = {
+      pods,
+      device: {
+        getPod: async () => null,
+        updatePod: async () => undefined,
+        subscribe: () => () => undefined,
+      },
+      context: () => ({ now: Date.now(), newId: () => `id-${Math.random()}` }),
+    } as unknown as TendServices
+    const host = document.createElement('div')
+    document.body.append(host)
+    root = createRoot(host)
+    act(() =>
+      root?.render(
+        <ServicesContext.Provider value={services}>
+          <RolesScreen url={url} />
+        </ServicesContext.Provider>,
+      ),
+    )
+    const rename = await eventually(() =>
+      host.querySelector<HTMLButtonElement>('button[aria-label="Rename Timekeeper"]'),
+    )
+    act(() => rename.click())
+    const form = host.querySelector('form[aria-label="Rename Timekeeper"]')
+    const input = form?.querySelector('input') as HTMLInputElement
+    const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set
+    act(() => {
+      setter?.call(input, 'Time guardian')
+      input.dispatchEvent(new Event('input', { bubbles: true }))
+    })
+    await act(async () => form?.querySelector<HTMLButtonElement>('button[type=submit]')?.click())
+    await eventually(() => host.querySelector('button[aria-label="Rename Time guardian"]'))
+    expect(host.querySelector('form[aria-label^="Rename"]')).toBeNull()
+    expect(Object.values(pods.peek(url)?.roles ?? {}).map((r) => r.name)).toContain('Time guardian')
+  })
 })
