@@ -31,9 +31,10 @@ export function useStartCircle(url: string): (meetingId: string | null) => Promi
       const view = pods.peek(url)
       const meeting = view?.meetings[id]
       if (view !== null && meeting !== undefined && meeting.notesUrl === null) {
-        const notesUrl = notes.create(url, { meetingId: id, podId: view.pod.id })
+        const notesUrl = await notes.create(url, { meetingId: id, podId: view.pod.id })
         await pods.change(url, (doc) => {
-          // Another device may have linked notes meanwhile: the first link stays.
+          // Another device may have linked the same notes meanwhile (every device derives one
+          // notes document per meeting), so an offline start by two members writes one link.
           if (doc.meetings[id]?.notesUrl === null) setNotesUrl(doc, id, notesUrl)
         })
       }

@@ -14,7 +14,12 @@
  * document's channel: synced, never stored.
  */
 import type { AutomergeUrl, DocHandle, Repo } from '@automerge/automerge-repo'
-import { isValidAutomergeUrl } from '@automerge/automerge-repo'
+import {
+  interpretAsDocumentId,
+  isValidAutomergeUrl,
+  stringifyAutomergeUrl,
+} from '@automerge/automerge-repo'
+import { next as Automerge } from '@automerge/automerge/slim'
 import { automergeSyncPlugin } from '@automerge/automerge-codemirror'
 import type { Extension } from '@codemirror/state'
 import type { NotesDoc, PodDoc } from '../../schema/podDocument.ts'
@@ -49,8 +54,11 @@ export type PresenceMessage =
   | { type: 'tend-notes-left'; memberId: string }
 
 export interface NotesStore {
-  /** Creates the notes document of a meeting, shared with the pod's members; returns its URL. */
-  create(podUrl: string, input: { meetingId: string; podId: string }): string
+  /**
+   * Creates the notes document of a meeting, shared with the pod's members; returns its URL.
+   * Every device creates the same document for the same meeting (see `meetingNotesSeed`).
+   */
+  create(podUrl: string, input: { meetingId: string; podId: string }): Promise<string>
   /**
    * Opens a meeting's notes of the pod at `podUrl` (from this device first, else from a
    * member's device); null when they cannot be found now.
@@ -78,6 +86,33 @@ function parsePresence(message: unknown): PresenceMessage | null {
     return { type: 'tend-notes-here', memberId: m['memberId'], name: m['name'].slice(0, 60) }
   }
   return null
+}
+
+const hex = (bytes: Uint8Array) =>
+  Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
+
+/**
+ * Two members who start the same circle while offline must end up writing into one notes
+ * document: two documents would each be linked from the meeting, and the merge would keep one
+ * link and hide the other's notes. So a meeting's notes document is the same on every device:
+ * its id is a hash of the pod and the meeting, and its first change is written by an actor and
+ * at a time fixed by that hash. Both devices' first changes are then one change, the text is
+ * one text, and what each typed merges character by character.
+ */
+export async function meetingNotesSeed(podUrl: string, meetingId: string): Promise<Uint8Array> {
+  const data = new TextEncoder().encode(`tend-notes:${podKeyOf(podUrl)}:${meetingId}`)
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', data))
+}
+
+function firstNotesChange(seed: Uint8Array, input: { meetingId: string; podId: string }) {
+  const empty = Automerge.init<NotesDoc>({ actor: hex(seed.slice(16, 32)) })
+  const doc = Automerge.change(empty, { time: 0 }, (d) => {
+    d.schemaVersion = NOTES_SCHEMA_VERSION
+    d.meetingId = input.meetingId
+    d.podId = input.podId
+    d.text = ''
+  })
+  return Automerge.save(doc)
 }
 
 function bind(handle: DocHandle<NotesDoc>): NotesBinding {
@@ -121,16 +156,17 @@ export function createNotesStore(repo: Repo, shareRules: ShareRules): NotesStore
   }
 
   return {
-    create(podUrl, input) {
-      const handle = repo.create<NotesDoc>({
-        schemaVersion: NOTES_SCHEMA_VERSION,
-        meetingId: input.meetingId,
-        podId: input.podId,
-        text: '',
-      })
-      shareRules.registerDocument(handle.documentId, podKeyOf(podUrl))
-      handles.set(handle.url, Promise.resolve(handle))
-      return handle.url
+    async create(podUrl, input) {
+      const seed = await meetingNotesSeed(podUrl, input.meetingId)
+      const documentId = interpretAsDocumentId(seed.slice(0, 16) as never)
+      const url = stringifyAutomergeUrl({ documentId })
+      shareRules.registerDocument(documentId, podKeyOf(podUrl))
+      if (repo.handles[documentId] === undefined) {
+        const handle = repo.import<NotesDoc>(firstNotesChange(seed, input), { docId: documentId })
+        handle.doneLoading()
+        handles.set(url, Promise.resolve(handle))
+      }
+      return url
     },
 
     async open(url, podUrl) {

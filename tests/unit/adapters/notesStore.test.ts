@@ -57,7 +57,7 @@ describe('notes store', () => {
   it('creates a meeting’s notes as their own document with empty text', async () => {
     const repo = new Repo({ network: [] })
     const notes = createNotesStore(repo, new ShareRules('dev'))
-    const url = notes.create(POD_URL, { meetingId: 'm1', podId: 'p1' })
+    const url = await notes.create(POD_URL, { meetingId: 'm1', podId: 'p1' })
     const binding = await notes.open(url, POD_URL)
     expect(binding?.currentText()).toBe('')
     const handle = await repo.find<NotesDoc>(url as never)
@@ -68,7 +68,7 @@ describe('notes store', () => {
     const { repo1, repo2, rules1, rules2 } = twoDevices()
     const notes1 = createNotesStore(repo1, rules1)
     const notes2 = createNotesStore(repo2, rules2)
-    const url = notes1.create(POD_URL, { meetingId: 'm1', podId: 'p1' })
+    const url = await notes1.create(POD_URL, { meetingId: 'm1', podId: 'p1' })
     const h1 = await repo1.find<NotesDoc>(url as never)
     h1.change((d) => A.splice(d, ['text'], 0, 0, 'hello'))
 
@@ -95,6 +95,30 @@ describe('notes store', () => {
     expect(heard[0]).toEqual({ type: 'tend-notes-here', memberId: 'amara', name: 'Amara' })
     stop()
     expect(Object.keys(h1.doc()).sort()).toEqual(['meetingId', 'podId', 'schemaVersion', 'text'])
+  })
+  it('gives two members who start the same circle offline one notes document; both texts survive', async () => {
+    const { repo1, repo2, rules1, rules2 } = twoDevices()
+    const notes1 = createNotesStore(repo1, rules1)
+    const notes2 = createNotesStore(repo2, rules2)
+    // Apart: neither device is admitted to the other yet, so each starts the notes alone.
+    const url1 = await notes1.create(POD_URL, { meetingId: 'm7', podId: 'p1' })
+    const url2 = await notes2.create(POD_URL, { meetingId: 'm7', podId: 'p1' })
+    expect(url2).toBe(url1)
+    expect(await notes1.create(POD_URL, { meetingId: 'm8', podId: 'p1' })).not.toBe(url1)
+    const h1 = await repo1.find<NotesDoc>(url1 as never)
+    const h2 = await repo2.find<NotesDoc>(url2 as never)
+    h1.change((d) => A.splice(d, ['text'], 0, 0, 'Amara wrote this. '))
+    h2.change((d) => A.splice(d, ['text'], 0, 0, 'Bo wrote that.'))
+
+    const podKey = podKeyOf(POD_URL)
+    rules1.admitPeer('dev2~b', podKey)
+    rules2.admitPeer('dev1~a', podKey)
+    const both = (text: string) =>
+      text.includes('Amara wrote this. ') && text.includes('Bo wrote that.') ? text : null
+    const on1 = await eventually(() => both(h1.doc().text))
+    const on2 = await eventually(() => both(h2.doc().text))
+    expect(on1).toBe(on2)
+    expect(on1).toHaveLength('Amara wrote this. Bo wrote that.'.length)
   })
 })
 

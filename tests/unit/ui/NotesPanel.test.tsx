@@ -35,7 +35,7 @@ describe('NotesPanel', () => {
     const repo = new Repo({ network: [] })
     const notes = createNotesStore(repo, new ShareRules('dev'))
     const podUrl = generateAutomergeUrl()
-    const url = notes.create(podUrl, { meetingId: 'm1', podId: 'p1' })
+    const url = await notes.create(podUrl, { meetingId: 'm1', podId: 'p1' })
     const handle = await repo.find<NotesDoc>(url as never)
     handle.change((d) => A.splice(d, ['text'], 0, 0, 'Opening words'))
 
