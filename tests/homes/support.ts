@@ -173,19 +173,37 @@ export async function launchInHome(
  * server outside the pod's settings is ever used.
  */
 export async function watchPeerConnections(page: Page): Promise<void> {
-  await page.addInitScript(() => {
+  const debug = process.env['TEND_DEBUG_HOMES'] === '1'
+  await page.addInitScript((debugging: boolean) => {
     const seen: string[] = []
     ;(window as unknown as { __tendIceUrls: string[] }).__tendIceUrls = seen
     const Original = window.RTCPeerConnection
+    let count = 0
     window.RTCPeerConnection = class extends Original {
       constructor(config?: RTCConfiguration) {
+        const urls: string[] = []
         for (const server of config?.iceServers ?? []) {
-          for (const url of Array.isArray(server.urls) ? server.urls : [server.urls]) seen.push(url)
+          for (const url of Array.isArray(server.urls) ? server.urls : [server.urls]) {
+            seen.push(url)
+            urls.push(url)
+          }
         }
         super(config)
+        if (debugging) {
+          const n = ++count
+          const kinds: string[] = []
+          this.addEventListener('icecandidate', (e) => {
+            if (e.candidate !== null) kinds.push(e.candidate.type ?? '?')
+          })
+          this.addEventListener('iceconnectionstatechange', () =>
+            console.warn(
+              `pc${n} ice=${this.iceConnectionState} servers=${urls.join(',') || 'none'} local=${kinds.join(',')}`,
+            ),
+          )
+        }
       }
     } as typeof RTCPeerConnection
-  })
+  }, debug)
 }
 
 export async function iceUrlsUsed(page: Page): Promise<string[]> {
