@@ -20,7 +20,11 @@ import { startMeshService } from '../adapters/network/meshService.ts'
 import { createPodAdmission } from '../adapters/network/podAdmission.ts'
 import { signalingReachable, trysteroRoomOpener } from '../adapters/network/trysteroRoom.ts'
 import type { ConnectionSettings } from '../adapters/device/deviceStore.ts'
-import { createIceSource, hostConnectionDefaults } from '../adapters/network/iceServers.ts'
+import {
+  createIceSource,
+  hostConnectionDefaults,
+  localGrantStore,
+} from '../adapters/network/iceServers.ts'
 import { probeRelay } from '../adapters/network/relayProbe.ts'
 import { createNotesTextReader } from '../adapters/automerge/notesText.ts'
 import { saveTextFile } from '../adapters/files/download.ts'
@@ -48,7 +52,12 @@ async function start(): Promise<void> {
       ? { secret: entry.secret, connection: entry.connection }
       : null
   }
-  const ice = createIceSource(undefined, undefined, (servers) => probeRelay(servers))
+  const ice = createIceSource(
+    undefined,
+    undefined,
+    (servers) => probeRelay(servers),
+    localGrantStore(),
+  )
   const mesh = startMeshService({
     repo,
     device,

@@ -109,6 +109,10 @@ export class Coturn {
   #process: ChildProcess | null = null
   readonly #dir = mkdtempSync(join(tmpdir(), 'tend-coturn-'))
 
+  get running(): boolean {
+    return this.#process !== null && this.#process.exitCode === null
+  }
+
   async start(): Promise<void> {
     this.#process = spawn(
       'turnserver',
@@ -190,6 +194,7 @@ export async function watchPeerConnections(page: Page): Promise<void> {
         }
         super(config)
         if (debugging) {
+          localStorage.setItem('tend-debug', '1')
           const n = ++count
           const kinds: string[] = []
           this.addEventListener('icecandidate', (e) => {

@@ -34,6 +34,38 @@ function isIceServer(v: unknown): v is RTCIceServer {
   )
 }
 
+/** Where credentials are kept between visits, so a pod opened offline still has its relay. */
+export interface GrantStore {
+  load(key: string): IceGrant | null
+  save(key: string, grant: IceGrant | null): void
+}
+
+/** Keeps grants in this device's localStorage (never synced); nothing when it is unavailable. */
+export function localGrantStore(): GrantStore {
+  const name = (key: string) => `tend-ice-grant:${key}`
+  return {
+    load(key) {
+      try {
+        const raw = globalThis.localStorage?.getItem(name(key))
+        if (raw === null || raw === undefined) return null
+        const grant = JSON.parse(raw) as { iceServers?: unknown; expiresAt?: unknown }
+        if (!Array.isArray(grant.iceServers) || typeof grant.expiresAt !== 'number') return null
+        return { iceServers: grant.iceServers.filter(isIceServer), expiresAt: grant.expiresAt }
+      } catch {
+        return null
+      }
+    },
+    save(key, grant) {
+      try {
+        if (grant === null) globalThis.localStorage?.removeItem(name(key))
+        else globalThis.localStorage?.setItem(name(key), JSON.stringify(grant))
+      } catch {
+        // Full or unavailable storage: the grant lives in memory only.
+      }
+    },
+  }
+}
+
 export function createIceSource(
   fetchJson: (url: string, init: RequestInit) => Promise<unknown> = async (url, init) => {
     const res = await fetch(url, init)
@@ -43,8 +75,17 @@ export function createIceSource(
   now: () => number = () => Date.now(),
   /** Whether the relay accepts a grant's credentials (see relayProbe.ts); true when absent. */
   probe: (servers: RTCIceServer[]) => Promise<boolean> = async () => true,
+  store: GrantStore | null = null,
 ): IceSource {
   const grants = new Map<string, IceGrant>()
+  const cachedGrant = (k: string): IceGrant | undefined => {
+    const inMemory = grants.get(k)
+    if (inMemory !== undefined) return inMemory
+    const stored = store?.load(k) ?? null
+    if (stored === null) return undefined
+    grants.set(k, stored)
+    return stored
+  }
   const key = (c: ConnectionSettings) => c.iceEndpoint ?? ''
 
   async function fetchGrant(connection: ConnectionSettings): Promise<IceGrant | null> {
@@ -75,7 +116,7 @@ export function createIceSource(
 
   return {
     async serversFor(connection) {
-      const cached = grants.get(key(connection))
+      const cached = cachedGrant(key(connection))
       if (cached !== undefined && cached.expiresAt - RENEW_BEFORE_MS > now())
         return cached.iceServers
       let fresh = await fetchGrant(connection)
@@ -85,6 +126,7 @@ export function createIceSource(
         fresh = (await fetchGrant(connection)) ?? fresh
       if (fresh !== null) {
         grants.set(key(connection), fresh)
+        store?.save(key(connection), fresh)
         return fresh.iceServers
       }
       if (cached !== undefined && cached.expiresAt > now()) return cached.iceServers
@@ -96,6 +138,7 @@ export function createIceSource(
     },
     forget(connection) {
       grants.delete(key(connection))
+      store?.save(key(connection), null)
     },
   }
 }

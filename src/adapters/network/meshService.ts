@@ -16,11 +16,16 @@ import type { ShareRules } from '../automerge/shareRules.ts'
 import { podKeyOf } from '../automerge/podStore.ts'
 import { recentNotesUrls, type NotesStore } from '../automerge/notesStore.ts'
 import { TendMeshAdapter, type Admission } from './meshAdapter.ts'
+import { meshDebug } from './debugLog.ts'
 import type { PathKind, RoomOpener } from './meshRoom.ts'
 
 export interface PodMeshStatus {
-  /** Whether a signaling service of this pod answers: needed to find peers, not to keep them. */
-  signaling: 'reachable' | 'unreachable' | 'none'
+  /**
+   * Whether a signaling service of this pod answers: needed to find peers, not to keep them.
+   * `connecting` for the first seconds after the pod's room opens, so a page that just loaded
+   * does not flash "no member can be reached" while its broker connection is being made.
+   */
+  signaling: 'reachable' | 'connecting' | 'unreachable' | 'none'
   /** Connected devices, by public key, and how this device reaches each. */
   peers: { publicKey: string; path: PathKind }[]
   /** Whether this device has changes no member's device has confirmed yet. */
@@ -65,6 +70,8 @@ export interface MeshServiceOptions {
 const RETRY_UNREACHABLE_MS = 20_000
 /** "Cannot reach a member" stays on screen this long after the last failed attempt. */
 const UNREACHABLE_SHOWN_MS = 120_000
+/** How long a pod's broker connection may take before the pod is called unreachable. */
+const SIGNALING_GRACE_MS = 6_000
 
 /** How long after start the leader begins loading pods that no screen asked for. */
 const BACKGROUND_LOAD_DELAY_MS = 2000
@@ -121,6 +128,7 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
     let entries: PodEntry[] = []
     const joined = new Set<string>()
     const lastUnreachable = new Map<string, number>()
+    const firstSeen = new Map<string, number>()
     const lastRetry = new Map<string, number>()
     // The repo offers only loaded documents, so every pod is loaded — but one at a time and
     // after the first screen has had its turn, so opening the pod in front of the person is
@@ -188,13 +196,17 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
           if (changed) void device.updatePod(entry.url, { lastSyncByKey: lastSync, syncedHeads })
         }
         const urls = entry.connection?.signalingUrls ?? []
+        if (!firstSeen.has(podKey)) firstSeen.set(podKey, now)
+        const inGrace = now - (firstSeen.get(podKey) ?? now) < SIGNALING_GRACE_MS
         status.pods[podKey] = {
           signaling:
             urls.length === 0
               ? 'none'
               : options.signalingReachable(urls)
                 ? 'reachable'
-                : 'unreachable',
+                : inGrace
+                  ? 'connecting'
+                  : 'unreachable',
           peers: podPeers,
           waiting: heads !== null && !sameHeads(heads, syncedHeads),
           unreachable:
@@ -215,6 +227,7 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
       })
       for (const entry of due) {
         const podKey = podKeyOf(entry.url)
+        meshDebug(`room ${podKey.slice(0, 6)}: relay credentials due; reopening`)
         await adapter.removePod(podKey)
         adapter.addPod(podKey)
       }
@@ -229,6 +242,7 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
       if (now - (lastRetry.get(podKey) ?? 0) < RETRY_UNREACHABLE_MS || adapter.hasPeersIn(podKey))
         return
       lastRetry.set(podKey, now)
+      meshDebug(`room ${podKey.slice(0, 6)}: nobody reachable; new credentials, reopening`)
       const entry = entries.find((e) => podKeyOf(e.url) === podKey)
       if (entry?.connection != null) options.onUnreachable?.(entry.connection)
       await adapter.removePod(podKey)

@@ -11,11 +11,71 @@ import { joinRoom, getRelaySockets } from '@trystero-p2p/mqtt'
 import type { ConnectionSettings } from '../device/deviceStore.ts'
 import { deriveRoomKeys } from '../crypto/roomKeys.ts'
 import { pathFromStats, type StatsEntry } from './connectionPath.ts'
+import { meshDebug } from './debugLog.ts'
 import type { Handshake, HandshakeValue, MeshRoom, PathKind, RoomOpener } from './meshRoom.ts'
 
 export interface PodLink {
   secret: string
   connection: ConnectionSettings
+}
+
+/**
+ * The ICE servers each open pod's room asked for, and every RTCPeerConnection Trystero made.
+ *
+ * Trystero keeps one pool of ready offers for all rooms, made with the config of whichever room
+ * was joined first, and keeps connections between two devices as "shared peers" across room
+ * joins. Both outlive the credentials and relay state they were made with: a device that opened
+ * a pod offline (no relay), or while the relay was down, kept offering connections that could
+ * never work. So every connection is made here, with the ICE servers the open rooms use now,
+ * and a room that reaches nobody closes its stalled connections before it reopens.
+ */
+const serversByRoom = new Map<string, RTCIceServer[]>()
+const madeConnections = new Set<RTCPeerConnection>()
+
+function currentIceServers(): RTCIceServer[] {
+  const seen = new Set<string>()
+  return [...serversByRoom.values()].flat().filter((server) => {
+    const key = JSON.stringify(server)
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}
+
+let connectionClass: typeof RTCPeerConnection | null = null
+
+/** An RTCPeerConnection that uses the open rooms' ICE servers and is remembered. */
+function trackedConnectionClass(): typeof RTCPeerConnection {
+  connectionClass ??= class TendPeerConnection extends RTCPeerConnection {
+    constructor(config?: RTCConfiguration) {
+      super({ ...config, iceServers: currentIceServers() })
+      madeConnections.add(this)
+      this.addEventListener('connectionstatechange', () => {
+        if (this.connectionState === 'closed') madeConnections.delete(this)
+      })
+    }
+  } as typeof RTCPeerConnection
+  return connectionClass
+}
+
+/**
+ * Closes connections that exchanged descriptions but never connected (or lost their link), so
+ * Trystero drops them instead of reusing them; returns how many. Connected ones are kept.
+ */
+export function closeStalledConnections(): number {
+  let closed = 0
+  for (const connection of [...madeConnections]) {
+    if (connection.connectionState === 'closed') {
+      madeConnections.delete(connection)
+      continue
+    }
+    if (connection.connectionState === 'connected' || connection.remoteDescription === null)
+      continue
+    connection.close()
+    madeConnections.delete(connection)
+    closed++
+  }
+  return closed
 }
 
 /** Reads how a peer connection runs from its selected candidate pair. */
@@ -49,6 +109,10 @@ export function trysteroRoomOpener(
     // eslint-disable-next-line prefer-const
     let mesh: MeshRoom
     const iceServers = await iceServersOf(link)
+    meshDebug(
+      `room ${podKey.slice(0, 6)} opens with ${iceServers.flatMap((s) => s.urls).join(' ') || 'no ICE servers'}`,
+    )
+    serversByRoom.set(podKey, iceServers)
     const room = joinRoom(
       {
         appId: keys.appId,
@@ -58,6 +122,7 @@ export function trysteroRoomOpener(
           redundancy: link.connection.signalingUrls.length,
         },
         rtcConfig: { iceServers },
+        rtcPolyfill: trackedConnectionClass(),
       },
       keys.roomId,
       {
@@ -70,6 +135,7 @@ export function trysteroRoomOpener(
           ),
         handshakeTimeoutMs: 15_000,
         onJoinError: (details) => {
+          meshDebug(`room ${podKey.slice(0, 6)}: ${details.error}`)
           if (/could not connect/i.test(details.error)) mesh.onUnreachable?.(details.peerId)
           else console.warn(`Tend: a device could not join: ${details.error}`)
         },
@@ -86,11 +152,23 @@ export function trysteroRoomOpener(
         const connection = room.getPeers()[peer]
         return connection === undefined ? 'unknown' : pathOf(connection)
       },
-      leave: () => room.leave(),
+      leave: async () => {
+        const stalled = closeStalledConnections()
+        if (stalled > 0)
+          meshDebug(`room ${podKey.slice(0, 6)}: closed ${stalled} stalled connections`)
+        serversByRoom.delete(podKey)
+        await room.leave()
+      },
     }
     action.onMessage = (data, { peerId }) => mesh.onMessage?.(data, peerId)
-    room.onPeerJoin = (peer) => mesh.onPeerJoin?.(peer)
-    room.onPeerLeave = (peer) => mesh.onPeerLeave?.(peer)
+    room.onPeerJoin = (peer) => {
+      meshDebug(`room ${podKey.slice(0, 6)}: ${peer} joined`)
+      mesh.onPeerJoin?.(peer)
+    }
+    room.onPeerLeave = (peer) => {
+      meshDebug(`room ${podKey.slice(0, 6)}: ${peer} left`)
+      mesh.onPeerLeave?.(peer)
+    }
     return mesh
   }
 }

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest'
 import {
   RENEW_BEFORE_MS,
   createIceSource,
+  type GrantStore,
+  type IceGrant,
   hostConnectionDefaults,
 } from '../../../src/adapters/network/iceServers.ts'
 import type { ConnectionSettings } from '../../../src/adapters/device/deviceStore.ts'
@@ -58,6 +60,23 @@ describe('relay credentials', () => {
     expect((await source.serversFor(connection))[0]).toMatchObject({ username: 'u1' })
     host.advance(RENEW_BEFORE_MS)
     expect(await source.serversFor(connection)).toEqual([{ urls: 'stun:h:3478' }])
+  })
+
+  it('survive a reload in this device’s storage, so a pod opened offline still has its relay', async () => {
+    const host = fakeHost()
+    const saved = new Map<string, IceGrant | null>()
+    const store: GrantStore = {
+      load: (key) => saved.get(key) ?? null,
+      save: (key, grant) => void saved.set(key, grant),
+    }
+    await createIceSource(host.fetchJson, host.clock, undefined, store).serversFor(connection)
+    host.setUp(false)
+    const afterReload = createIceSource(host.fetchJson, host.clock, undefined, store)
+    expect((await afterReload.serversFor(connection))[0]).toMatchObject({ username: 'u1' })
+    expect(afterReload.renewAt(connection)).toBe(HOUR - RENEW_BEFORE_MS)
+    afterReload.forget(connection)
+    expect(saved.get('http://h/turn-credentials')).toBeNull()
+    expect(await afterReload.serversFor(connection)).toEqual([{ urls: 'stun:h:3478' }])
   })
 
   it('are asked for once more when the relay refuses them', async () => {
