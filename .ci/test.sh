@@ -2,7 +2,8 @@
 # `npm test`: everything, on a fresh clone. Installs dependencies and Debian's Chromium when
 # missing, checks format, types and lint, builds the PWA, then runs the unit and browser tests.
 # As root, the tests run inside a private network namespace (a veth pair with an address and a
-# default route, so WebRTC gathers candidates and nothing leaves the machine).
+# default route, so WebRTC gathers candidates and nothing leaves the machine), and the homes
+# behind NAT run on the simulated internet of .ci/net-homes.sh.
 # Ends with the line "tests: N passed, N failed".
 set -eu
 cd "$(dirname "$0")/.."
@@ -16,5 +17,12 @@ mkdir -p .test-output
 rm -f .test-output/*.json
 status=0
 sh .ci/in-netns.sh npx vitest run --project unit --project e2e --reporter=default --reporter=json --outputFile=.test-output/main.json || status=$?
+# Members in different homes behind NAT routers (tests/homes): a simulated internet of network
+# namespaces, with coturn and the community host on it. Needs root, as CI runs.
+if [ "$(id -u)" = 0 ]; then
+  sh .ci/net-homes.sh --nat cone,cone,symmetric -- npx vitest run --project homes --reporter=default --reporter=json --outputFile=.test-output/homes.json || status=$?
+else
+  echo "tests/homes not run: the simulated internet needs root (network namespaces)." >&2
+fi
 node .ci/test-summary.mjs .test-output/*.json || status=1
 exit $status

@@ -76,14 +76,20 @@ export function createIceSource(
   /** Whether the relay accepts a grant's credentials (see relayProbe.ts); true when absent. */
   probe: (servers: RTCIceServer[]) => Promise<boolean> = async () => true,
   store: GrantStore | null = null,
+  /** Whether the device has a network at all (a check of kept credentials would only wait). */
+  online: () => boolean = () => globalThis.navigator?.onLine !== false,
 ): IceSource {
   const grants = new Map<string, IceGrant>()
+  // Credentials kept from an earlier visit are checked against the relay once before use:
+  // the host's secret or this device's clock may have changed since.
+  const unchecked = new Set<string>()
   const cachedGrant = (k: string): IceGrant | undefined => {
     const inMemory = grants.get(k)
     if (inMemory !== undefined) return inMemory
     const stored = store?.load(k) ?? null
     if (stored === null) return undefined
     grants.set(k, stored)
+    unchecked.add(k)
     return stored
   }
   const key = (c: ConnectionSettings) => c.iceEndpoint ?? ''
@@ -116,9 +122,17 @@ export function createIceSource(
 
   return {
     async serversFor(connection) {
-      const cached = cachedGrant(key(connection))
-      if (cached !== undefined && cached.expiresAt - RENEW_BEFORE_MS > now())
-        return cached.iceServers
+      const k = key(connection)
+      const cached = cachedGrant(k)
+      if (cached !== undefined && cached.expiresAt - RENEW_BEFORE_MS > now()) {
+        if (!unchecked.delete(k) || !online() || (await probe(cached.iceServers)))
+          return cached.iceServers
+        const replaced = await fetchGrant(connection)
+        if (replaced === null) return cached.iceServers
+        grants.set(k, replaced)
+        store?.save(k, replaced)
+        return replaced.iceServers
+      }
       let fresh = await fetchGrant(connection)
       // A relay that refuses the credentials (forged, expired, a clock out of step) gets one
       // more request; if it still refuses, the relay itself may be down: use what we have.

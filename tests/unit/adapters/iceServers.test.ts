@@ -74,9 +74,34 @@ describe('relay credentials', () => {
     const afterReload = createIceSource(host.fetchJson, host.clock, undefined, store)
     expect((await afterReload.serversFor(connection))[0]).toMatchObject({ username: 'u1' })
     expect(afterReload.renewAt(connection)).toBe(HOUR - RENEW_BEFORE_MS)
+    expect(host.calls).toHaveLength(1)
     afterReload.forget(connection)
     expect(saved.get('http://h/turn-credentials')).toBeNull()
     expect(await afterReload.serversFor(connection)).toEqual([{ urls: 'stun:h:3478' }])
+  })
+
+  it('kept from an earlier visit are checked once, and replaced when the relay refuses them', async () => {
+    const host = fakeHost()
+    const saved = new Map<string, IceGrant | null>()
+    const store: GrantStore = {
+      load: (key) => saved.get(key) ?? null,
+      save: (key, grant) => void saved.set(key, grant),
+    }
+    await createIceSource(host.fetchJson, host.clock, undefined, store).serversFor(connection)
+    const probed: string[] = []
+    const refusesU1 = async (servers: RTCIceServer[]) => {
+      probed.push(String(servers[0]?.username))
+      return servers.every((s) => s.username !== 'u1')
+    }
+    const afterReload = createIceSource(host.fetchJson, host.clock, refusesU1, store)
+    expect((await afterReload.serversFor(connection))[0]).toMatchObject({ username: 'u2' })
+    expect((await afterReload.serversFor(connection))[0]).toMatchObject({ username: 'u2' })
+    expect(probed).toEqual(['u1'])
+    expect(saved.get('http://h/turn-credentials')?.iceServers[0]).toMatchObject({ username: 'u2' })
+    // Offline, kept credentials are used as they are: no check that could only time out.
+    const offline = createIceSource(host.fetchJson, host.clock, refusesU1, store, () => false)
+    expect((await offline.serversFor(connection))[0]).toMatchObject({ username: 'u2' })
+    expect(probed).toEqual(['u1'])
   })
 
   it('are asked for once more when the relay refuses them', async () => {
