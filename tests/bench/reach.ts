@@ -43,25 +43,33 @@ interface Traffic {
 async function traffic(page: Page): Promise<Traffic | null> {
   return page.evaluate(async () => {
     const pcs = (window as unknown as { __tendPcs: RTCPeerConnection[] }).__tendPcs
+    let best: Traffic | null = null
     for (const pc of pcs) {
       if (pc.connectionState !== 'connected') continue
       const reports: Record<string, unknown>[] = []
       ;(await pc.getStats()).forEach((r: Record<string, unknown>) => reports.push(r))
-      const transport = reports.find((r) => r['type'] === 'transport')
-      const pair = reports.find((r) => r['id'] === transport?.['selectedCandidatePairId'])
+      // No helper functions in here: tsx would wrap them in a name helper the page lacks.
+      for (const r of reports)
+        r['bytes'] = Number(r['bytesSent'] ?? 0) + Number(r['bytesReceived'] ?? 0)
+      // The pair that carried the traffic (the selected one, or after a switch the busiest).
+      const pair = reports
+        .filter((r) => r['type'] === 'candidate-pair')
+        .sort((x, y) => Number(y['bytes']) - Number(x['bytes']))[0]
       if (pair === undefined) continue
       const local = reports.find((r) => r['id'] === pair['localCandidateId'])
       const remote = reports.find((r) => r['id'] === pair['remoteCandidateId'])
       const payload = reports
         .filter((r) => r['type'] === 'data-channel')
-        .reduce((s, r) => s + Number(r['bytesSent'] ?? 0) + Number(r['bytesReceived'] ?? 0), 0)
-      return {
-        path: `${String(local?.['candidateType'])} → ${String(remote?.['candidateType'])}`,
-        wireBytes: Number(pair['bytesSent'] ?? 0) + Number(pair['bytesReceived'] ?? 0),
-        payloadBytes: payload,
+        .reduce((s, r) => s + Number(r['bytes']), 0)
+      if (best === null || payload > best.payloadBytes) {
+        best = {
+          path: `${String(local?.['candidateType'])} → ${String(remote?.['candidateType'])}`,
+          wireBytes: Number(pair['bytes']),
+          payloadBytes: payload,
+        }
       }
     }
-    return null
+    return best
   })
 }
 
