@@ -1,36 +1,15 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from 'vitest'
 import { act } from 'react'
-import { createRoot, type Root } from 'react-dom/client'
-import { Repo } from '@automerge/automerge-repo'
-import { createPodStore } from '../../../src/adapters/automerge/podStore.ts'
-import { ShareRules } from '../../../src/adapters/automerge/shareRules.ts'
-import { ServicesContext, type TendServices } from '../../../src/hooks/services.ts'
 import { FormatsScreen } from '../../../src/ui/formats/FormatsScreen.tsx'
-import { initPod } from '../../../src/domain/pods.ts'
 import { copyFormat, orderedSteps, updateFormatStep } from '../../../src/domain/podFormats.ts'
-import { testContext } from '../support/testContext.ts'
-
-;(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true
-
-async function eventually<T>(read: () => T | null | undefined, timeoutMs = 5000): Promise<T> {
-  const started = Date.now()
-  for (;;) {
-    const value = read()
-    if (value !== null && value !== undefined && value !== false) return value
-    if (Date.now() - started > timeoutMs) throw new Error('timed out')
-    await act(() => new Promise((r) => setTimeout(r, 20)))
-  }
-}
-
-/** Types into a React-controlled input the way a person does. */
-function type(input: HTMLInputElement, value: string): void {
-  const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set
-  act(() => {
-    setter?.call(input, value)
-    input.dispatchEvent(new Event('input', { bubbles: true }))
-  })
-}
+import {
+  eventually,
+  podInMemory,
+  renderScreen,
+  typeInto as type,
+  unmountScreens,
+} from '../support/screens.tsx'
 
 function field(form: Element, label: string): HTMLInputElement {
   const found = [...form.querySelectorAll('label')].find((l) => l.textContent === label)
@@ -45,50 +24,17 @@ function button(within: Element, text: string): HTMLButtonElement {
   return found
 }
 
-let root: Root | null = null
-afterEach(() => {
-  act(() => root?.unmount())
-  root = null
-  document.body.innerHTML = ''
-})
+afterEach(unmountScreens)
 
 async function render() {
-  const repo = new Repo({ network: [] })
-  const pods = createPodStore(repo, new ShareRules('dev'))
-  const ctx = testContext(Date.now())
-  const { url, result: formatId } = await pods.create((doc) => {
-    initPod(
-      doc,
-      {
-        name: 'Pod',
-        purpose: '',
-        kind: 'learning-pod',
-        founder: { name: 'Amara', stage: 'experienced' },
-        device: null,
-      },
-      ctx,
-    )
-    return copyFormat(doc, 'troika', ctx)
-  })
-  const services = {
+  const {
     pods,
-    device: {
-      getPod: async () => null,
-      updatePod: async () => undefined,
-      subscribe: () => () => undefined,
-    },
-    context: () => ({ now: Date.now(), newId: () => `id-${Math.random()}` }),
-  } as unknown as TendServices
-  const host = document.createElement('div')
-  document.body.append(host)
-  root = createRoot(host)
-  act(() =>
-    root?.render(
-      <ServicesContext.Provider value={services}>
-        <FormatsScreen url={url} formatId={formatId} />
-      </ServicesContext.Provider>,
-    ),
-  )
+    url,
+    ctx,
+    services,
+    result: formatId,
+  } = await podInMemory((doc, c) => copyFormat(doc, 'troika', c))
+  const host = renderScreen(services, <FormatsScreen url={url} formatId={formatId} />)
   const stepForm = (n: number) => host.querySelector(`form[aria-label="Step ${n}"]`)
   await eventually(() => stepForm(3))
   return { host, pods, url, formatId, ctx, stepForm }

@@ -1,34 +1,17 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from 'vitest'
 import { act } from 'react'
-import { createRoot, type Root } from 'react-dom/client'
 import { Repo, generateAutomergeUrl } from '@automerge/automerge-repo'
 import { next as A } from '@automerge/automerge'
 import { EditorView } from 'codemirror'
 import { createNotesStore } from '../../../src/adapters/automerge/notesStore.ts'
 import { ShareRules } from '../../../src/adapters/automerge/shareRules.ts'
-import { ServicesContext, type TendServices } from '../../../src/hooks/services.ts'
+import type { TendServices } from '../../../src/hooks/services.ts'
+import { eventually, renderScreen, unmountScreens } from '../support/screens.tsx'
 import { NotesPanel } from '../../../src/ui/circle/NotesEditor.tsx'
 import type { NotesDoc } from '../../../src/schema/podDocument.ts'
 
-;(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true
-
-async function eventually<T>(read: () => T | null, timeoutMs = 5000): Promise<T> {
-  const started = Date.now()
-  for (;;) {
-    const value = read()
-    if (value !== null) return value
-    if (Date.now() - started > timeoutMs) throw new Error('timed out')
-    await act(() => new Promise((r) => setTimeout(r, 20)))
-  }
-}
-
-let root: Root | null = null
-afterEach(() => {
-  act(() => root?.unmount())
-  root = null
-  document.body.innerHTML = ''
-})
+afterEach(unmountScreens)
 
 describe('NotesPanel', () => {
   it('starts from the notes as they stand, and keeps editor and document in step both ways', async () => {
@@ -40,21 +23,15 @@ describe('NotesPanel', () => {
     handle.change((d) => A.splice(d, ['text'], 0, 0, 'Opening words'))
 
     const services = { notes } as unknown as TendServices
-    const host = document.createElement('div')
-    document.body.append(host)
-    root = createRoot(host)
-    act(() =>
-      root?.render(
-        <ServicesContext.Provider value={services}>
-          <NotesPanel
-            url={podUrl}
-            meetingId="m1"
-            notesUrl={url}
-            me={{ memberId: 'amara', name: 'Amara' }}
-            readOnly={false}
-          />
-        </ServicesContext.Provider>,
-      ),
+    const host = renderScreen(
+      services,
+      <NotesPanel
+        url={podUrl}
+        meetingId="m1"
+        notesUrl={url}
+        me={{ memberId: 'amara', name: 'Amara' }}
+        readOnly={false}
+      />,
     )
     const content = await eventually(() => host.querySelector<HTMLElement>('.cm-content'))
     expect(content.getAttribute('aria-label')).toBe('Circle notes')

@@ -1,12 +1,11 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from 'vitest'
 import { act } from 'react'
-import { createRoot, type Root } from 'react-dom/client'
 import { Repo } from '@automerge/automerge-repo'
 import { createPodStore } from '../../../src/adapters/automerge/podStore.ts'
 import { ShareRules } from '../../../src/adapters/automerge/shareRules.ts'
 import { createNotesTextReader } from '../../../src/adapters/automerge/notesText.ts'
-import { ServicesContext, type TendServices } from '../../../src/hooks/services.ts'
+import type { TendServices } from '../../../src/hooks/services.ts'
 import { initPod } from '../../../src/domain/pods.ts'
 import { addContainer } from '../../../src/domain/containers.ts'
 import { addInsight, holdMeeting, scheduleMeeting } from '../../../src/domain/meetings.ts'
@@ -18,30 +17,19 @@ import { VitalityScreen } from '../../../src/ui/vitality/VitalityScreen.tsx'
 import { useCreateSamplePod } from '../../../src/hooks/useSamplePod.ts'
 import { readVitality } from '../../../src/domain/vitality.ts'
 import { testContext } from '../support/testContext.ts'
+import {
+  eventually,
+  renderScreen as render,
+  typeInto as type,
+  unmountScreens,
+} from '../support/screens.tsx'
 
 const SAMPLE_NAME = 'Riverside organisers'
 
 // Component tests of the rhythm, knowledge and vitality screens over an in-memory repo: the
 // real pod store and notes reader, no IndexedDB, no network.
 
-;(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true
-
-async function eventually<T>(read: () => T | null | undefined, timeoutMs = 5000): Promise<T> {
-  const started = Date.now()
-  for (;;) {
-    const value = read()
-    if (value !== null && value !== undefined) return value
-    if (Date.now() - started > timeoutMs) throw new Error('timed out')
-    await act(() => new Promise((r) => setTimeout(r, 20)))
-  }
-}
-
-let root: Root | null = null
-afterEach(() => {
-  act(() => root?.unmount())
-  root = null
-  document.body.innerHTML = ''
-})
+afterEach(unmountScreens)
 
 interface Saved {
   filename: string
@@ -62,24 +50,6 @@ function setUp() {
     context: () => ({ now: Date.now(), newId: () => crypto.randomUUID() }),
   } as unknown as TendServices
   return { repo, pods, services, saved }
-}
-
-function render(services: TendServices, element: React.ReactNode): HTMLElement {
-  const host = document.createElement('div')
-  document.body.append(host)
-  root = createRoot(host)
-  act(() =>
-    root?.render(<ServicesContext.Provider value={services}>{element}</ServicesContext.Provider>),
-  )
-  return host
-}
-
-function type(input: HTMLInputElement, value: string): void {
-  const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set
-  act(() => {
-    setter?.call(input, value)
-    input.dispatchEvent(new Event('input', { bubbles: true }))
-  })
 }
 
 function button(host: HTMLElement, name: string): HTMLButtonElement {
