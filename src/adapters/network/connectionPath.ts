@@ -7,7 +7,10 @@
  * connectivity check that arrived before (or instead of) the candidate it names — Chromium hides
  * host addresses behind mDNS names, so this happens between two laptops on one Wi-Fi as well as
  * across NAT. Its address decides: a private, link-local or loopback address is the same
- * network; any other address was seen through the internet.
+ * network; any other address was seen through the internet. Chromium often reports the address
+ * as empty, though. Then the connection's ICE servers decide: without a STUN or TURN server no
+ * device learns a public address, so a check that arrived came over the local network; with
+ * one, crossing the internet is the honest guess.
  */
 import type { PathKind } from './meshRoom.ts'
 
@@ -43,13 +46,23 @@ export function isLocalAddress(address: string): boolean {
   return v6 === '::1' || /^f[cd]/.test(v6) || /^fe[89ab]/.test(v6)
 }
 
-function candidateIsLocal(candidate: StatsEntry | undefined): boolean {
-  const address = candidate?.address ?? candidate?.ip ?? null
-  return address !== null && isLocalAddress(address)
+function candidateIsLocal(candidate: StatsEntry | undefined, withServers: boolean): boolean {
+  const address = candidate?.address || candidate?.ip || null
+  return address === null ? !withServers : isLocalAddress(address)
 }
 
-/** Reads the path of a connection from its stats reports. */
-export function pathFromStats(entries: readonly StatsEntry[]): PathKind {
+/** Whether any of `servers` is a STUN or TURN server (one that can reveal a public address). */
+export function hasReflexiveServers(servers: readonly RTCIceServer[]): boolean {
+  return servers.some((s) =>
+    (Array.isArray(s.urls) ? s.urls : [s.urls]).some((u) => /^(stuns?|turns?):/i.test(u)),
+  )
+}
+
+/**
+ * Reads the path of a connection from its stats reports; `withServers` says whether the
+ * connection was made with STUN or TURN servers.
+ */
+export function pathFromStats(entries: readonly StatsEntry[], withServers = true): PathKind {
   const selectedId = entries.find(
     (r) => r.type === 'transport' && r.selectedCandidatePairId !== undefined,
   )?.selectedCandidatePairId
@@ -67,7 +80,9 @@ export function pathFromStats(entries: readonly StatsEntry[]): PathKind {
   if (types.includes('srflx')) return 'direct'
   if (types.some((t) => t === undefined)) return 'unknown'
   const sameNetwork = candidates.every(
-    (c) => c?.candidateType === 'host' || (c?.candidateType === 'prflx' && candidateIsLocal(c)),
+    (c) =>
+      c?.candidateType === 'host' ||
+      (c?.candidateType === 'prflx' && candidateIsLocal(c, withServers)),
   )
   return sameNetwork ? 'same-network' : 'direct'
 }

@@ -10,7 +10,7 @@
 import { joinRoom, getRelaySockets } from '@trystero-p2p/mqtt'
 import type { ConnectionSettings } from '../device/deviceStore.ts'
 import { deriveRoomKeys } from '../crypto/roomKeys.ts'
-import { pathFromStats, type StatsEntry } from './connectionPath.ts'
+import { hasReflexiveServers, pathFromStats, type StatsEntry } from './connectionPath.ts'
 import { meshDebug } from './debugLog.ts'
 import type { Handshake, HandshakeValue, MeshRoom, PathKind, RoomOpener } from './meshRoom.ts'
 
@@ -83,7 +83,7 @@ export async function pathOf(connection: RTCPeerConnection): Promise<PathKind> {
   const stats = await connection.getStats()
   const entries: StatsEntry[] = []
   stats.forEach((report: StatsEntry) => entries.push(report))
-  return pathFromStats(entries)
+  return pathFromStats(entries, hasReflexiveServers(connection.getConfiguration().iceServers ?? []))
 }
 
 /** Whether any of `urls` has an open signaling connection right now. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  hasReflexiveServers,
   isLocalAddress,
   pathFromStats,
   type StatsEntry,
@@ -64,7 +65,11 @@ describe('the path a connection takes', () => {
         ),
       ),
     ).toBe('direct')
-    // No address to judge by: crossing the internet is the honest guess.
+    // No address to judge by (Chromium often reports it empty): with STUN or TURN servers,
+    // crossing the internet is the honest guess; without any, the check came over the LAN.
+    const hidden = statsFor({ type: 'host', address: '' }, { type: 'prflx', address: '' })
+    expect(pathFromStats(hidden, true)).toBe('direct')
+    expect(pathFromStats(hidden, false)).toBe('same-network')
     expect(pathFromStats(statsFor({ type: 'host' }, { type: 'prflx' }))).toBe('direct')
   })
 
@@ -76,6 +81,12 @@ describe('the path a connection takes', () => {
         { type: 'candidate-pair', id: 'P1', localCandidateId: 'L1', remoteCandidateId: 'R1' },
       ]),
     ).toBe('unknown')
+  })
+
+  it('tells STUN and TURN servers from none', () => {
+    expect(hasReflexiveServers([])).toBe(false)
+    expect(hasReflexiveServers([{ urls: 'stun:h:3478' }])).toBe(true)
+    expect(hasReflexiveServers([{ urls: ['turn:h:3478?transport=udp'] }])).toBe(true)
   })
 
   it('knows private, link-local, loopback and mDNS addresses from public ones', () => {
