@@ -44,7 +44,19 @@ function currentIceServers(): RTCIceServer[] {
 
 let connectionClass: typeof RTCPeerConnection | null = null
 
-/** An RTCPeerConnection that uses the open rooms' ICE servers and is remembered. */
+/**
+ * An RTCPeerConnection that uses the open rooms' ICE servers, is remembered, and never rolls
+ * back an offer nobody answered.
+ *
+ * Trystero keeps a pool of ready offers and, before sending one older than 57 s, restarts its
+ * ICE: it rolls the offer back, then makes a new one. In Chromium, a data-channel connection
+ * whose first offer was rolled back gathers no candidates ever again (measured: gathering state
+ * `new`, no candidate, every time), so every offer sent later than a minute after the mesh
+ * started carried no way to reach this device. A member who lost the network and came back
+ * reconnected only to those who offered to them, and often to nobody, until a reload made a
+ * fresh pool. An unanswered offer needs no rollback: a new offer may replace it directly (in
+ * `have-local-offer`), so that rollback is skipped and the restart gathers as it should.
+ */
 function trackedConnectionClass(): typeof RTCPeerConnection {
   connectionClass ??= class TendPeerConnection extends RTCPeerConnection {
     constructor(config?: RTCConfiguration) {
@@ -54,7 +66,19 @@ function trackedConnectionClass(): typeof RTCPeerConnection {
         if (this.connectionState === 'closed') madeConnections.delete(this)
       })
     }
-  } as typeof RTCPeerConnection
+
+    // Both overloads (a description, or the legacy callbacks) pass through unchanged.
+    override setLocalDescription(...args: unknown[]): Promise<void> {
+      const description = args[0] as RTCLocalSessionDescriptionInit | undefined
+      if (
+        description?.type === 'rollback' &&
+        this.signalingState === 'have-local-offer' &&
+        this.remoteDescription === null
+      )
+        return Promise.resolve()
+      return Reflect.apply(super.setLocalDescription, this, args) as Promise<void>
+    }
+  } as unknown as typeof RTCPeerConnection
   return connectionClass
 }
 
@@ -86,6 +110,43 @@ export async function pathOf(connection: RTCPeerConnection): Promise<PathKind> {
   return pathFromStats(entries, hasReflexiveServers(connection.getConfiguration().iceServers ?? []))
 }
 
+/** When a room last started joining (epoch ms): its subscription must not meet a reconnect. */
+let lastRoomOpenedAt = 0
+/** A room's subscription is made within this time of its opening (generous for a busy phone). */
+const SUBSCRIBE_WINDOW_MS = 10_000
+
+/** Sockets already given up on: their own close event comes when TCP gives up, much later. */
+const abandoned = new WeakSet<WebSocket>()
+
+/**
+ * Replaces the signaling connections; returns how many were given up. After a network cut, a
+ * connection that still looks open may wait out TCP's retransmission back-off before it carries
+ * anything, and closing it does not help: its closing handshake waits the same way (measured: a
+ * close asked for during a cut finished 19 s after the link was back, 65 s in all, and only then
+ * did the MQTT client connect again). So the socket is closed and the MQTT client is told at
+ * once, with the close event it listens for; it connects anew within a second (and every second
+ * until the network is back), then subscribes and announces the rooms again. A connection
+ * attempt still pending from the cut is abandoned too.
+ *
+ * Not while a room is still subscribing: Trystero's subscription for a room fails with the
+ * connection it was sent on, and that room would never announce itself again.
+ */
+export function refreshSignaling(now = Date.now()): number {
+  if (now - lastRoomOpenedAt < SUBSCRIBE_WINDOW_MS) return 0
+  let replaced = 0
+  for (const socket of Object.values(getRelaySockets() as Record<string, WebSocket | undefined>)) {
+    if (socket === undefined || socket.readyState === WebSocket.CLOSED || abandoned.has(socket))
+      continue
+    abandoned.add(socket)
+    const wasConnecting = socket.readyState === WebSocket.CONNECTING
+    socket.close()
+    // A connection attempt closes at once; an open or closing one only after its handshake.
+    if (!wasConnecting) socket.dispatchEvent(new CloseEvent('close', { code: 1006 }))
+    replaced++
+  }
+  return replaced
+}
+
 /** Whether any of `urls` has an open signaling connection right now. */
 export function signalingReachable(urls: string[]): boolean {
   const sockets = getRelaySockets() as Record<string, WebSocket | undefined>
@@ -113,6 +174,7 @@ export function trysteroRoomOpener(
       `room ${podKey.slice(0, 6)} opens with ${iceServers.flatMap((s) => s.urls).join(' ') || 'no ICE servers'}`,
     )
     serversByRoom.set(podKey, iceServers)
+    lastRoomOpenedAt = Date.now()
     const room = joinRoom(
       {
         appId: keys.appId,
