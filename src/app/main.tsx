@@ -18,7 +18,11 @@ import { readPersistence, requestPersistence } from '../adapters/pwa/storagePers
 import { randomBytes, randomId, toBase64Url } from '../adapters/crypto/encoding.ts'
 import { startMeshService } from '../adapters/network/meshService.ts'
 import { createPodAdmission } from '../adapters/network/podAdmission.ts'
-import { signalingReachable, trysteroRoomOpener } from '../adapters/network/trysteroRoom.ts'
+import {
+  refreshSignaling,
+  signalingReachable,
+  trysteroRoomOpener,
+} from '../adapters/network/trysteroRoom.ts'
 import type { ConnectionSettings } from '../adapters/device/deviceStore.ts'
 import {
   createIceSource,
@@ -74,6 +78,7 @@ async function start(): Promise<void> {
       now: () => Date.now(),
     }),
     signalingReachable,
+    refreshSignaling: () => void refreshSignaling(),
   })
   const services: TendServices = {
     device,

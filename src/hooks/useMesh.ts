@@ -25,6 +25,31 @@ export function usePodMeshStatus(url: string): PodMeshStatus | null {
   return status
 }
 
+/** Who this device reaches in a pod right now, by member name (for screens). */
+export interface PodReach {
+  status: PodMeshStatus | null
+  /** Connected devices with their member (null: a device that is joining). */
+  peers: (PodMeshStatus['peers'][number] & { member: ReturnType<typeof memberForDevice> })[]
+  /** Names of the members reached, each once. */
+  names: string[]
+}
+
+export function usePodReach(url: string, view: Parameters<typeof memberForDevice>[0]): PodReach {
+  const status = usePodMeshStatus(url)
+  const { deviceKeys } = useServices()
+  const peers = (status?.peers ?? [])
+    .filter((p) => p.publicKey !== deviceKeys.publicKeyText)
+    .map((p) => ({ ...p, member: memberForDevice(view, p.publicKey) }))
+  const names = [...new Set(peers.map((p) => p.member?.name ?? 'a device that is joining'))]
+  return { status, peers, names }
+}
+
+/** Asks the device's mesh to try reaching the members again now. */
+export function useTryAgain(): () => void {
+  const { mesh } = useServices()
+  return useCallback(() => mesh.tryAgain(), [mesh])
+}
+
 /** Whether this tab runs the device's mesh; null until known. */
 export function useMeshLeader(): boolean | null {
   const { mesh } = useServices()

@@ -48,6 +48,8 @@ export interface MeshAdapterOptions {
   onUnreachable?: (podKey: string) => void
   /** Called when a peer's membership of rooms changes (for the sync panel). */
   onPeersChanged?: () => void
+  /** A live link to a member's device in `podKey`'s room went away (not by leaving the pod). */
+  onLinkLost?: (podKey: string) => void
   readyGraceMs?: number
   /** How long after the last message of a burst the tally follows. */
   tallyMs?: number
@@ -477,6 +479,7 @@ export class TendMeshAdapter extends NetworkAdapter {
     const peer = this.#peers.get(who.peerId)
     if (peer?.links.get(podKey) !== transport) return
     this.#unlink(who.peerId, podKey)
+    this.#options.onLinkLost?.(podKey)
   }
 
   #unlink(peerId: PeerId, podKey: string): void {

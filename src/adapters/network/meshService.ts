@@ -18,6 +18,7 @@ import { recentNotesUrls, type NotesStore } from '../automerge/notesStore.ts'
 import { TendMeshAdapter, type Admission } from './meshAdapter.ts'
 import { meshDebug } from './debugLog.ts'
 import type { PathKind, RoomOpener } from './meshRoom.ts'
+import { ComeBackPolicy, HIDDEN_LONG_MS, type ComeBackReason } from './comeBack.ts'
 
 export interface PodMeshStatus {
   /**
@@ -45,6 +46,8 @@ export interface MeshStatus {
 export interface MeshService {
   status(): MeshStatus | null
   subscribe(listener: (status: MeshStatus) => void): () => void
+  /** Tries at once to reach the pods' members again (the leader tab does it for every tab). */
+  tryAgain(): void
 }
 
 export interface MeshServiceOptions {
@@ -61,6 +64,10 @@ export interface MeshServiceOptions {
   renewAt?: (connection: ConnectionSettings) => number | null
   /** Called before a pod's room is reopened because no path reached a member. */
   onUnreachable?: (connection: ConnectionSettings) => void
+  /** Makes the signaling connections anew (after a network cut, an old one may be dead). */
+  refreshSignaling?: () => void
+  /** The back-off for trying again; the clock is Date.now. */
+  comeBack?: ComeBackPolicy
   lockName?: string
   channelName?: string
   statusEveryMs?: number
@@ -75,6 +82,9 @@ const SIGNALING_GRACE_MS = 6_000
 
 /** How long after start the leader begins loading pods that no screen asked for. */
 const BACKGROUND_LOAD_DELAY_MS = 2000
+
+/** "Try again now" waits this long at most for the signaling service before reopening rooms. */
+const TRY_AGAIN_WAIT_MS = 10_000
 
 /** Records "last synced with" at most this often per member, to spare IndexedDB. */
 const SYNC_RECORD_MS = 30_000
@@ -101,9 +111,14 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
     current = status
     listeners.forEach((l) => l(status))
   }
+  let comeBack: ((reason: ComeBackReason) => void) | null = null
   channel.onmessage = (event: MessageEvent<unknown>) => {
     if (event.data === 'status?') {
       if (leading && current !== null) channel.postMessage(current)
+      return
+    }
+    if (event.data === 'try-again') {
+      comeBack?.('try-again')
       return
     }
     if (!leading && typeof event.data === 'object' && event.data !== null) {
@@ -120,9 +135,14 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
       admission: options.admission,
       onAdmit: (peerId: PeerId, podKey: string) => shareRules.admitPeer(peerId, podKey),
       onDismiss: (peerId: PeerId, podKey: string) => shareRules.dismissPeer(peerId, podKey),
-      onPeersChanged: () => void refresh(),
+      onPeersChanged: () => {
+        if (adapter.connectedPeers().length > 0) policy.reached()
+        void refresh()
+      },
       onUnreachable: (podKey: string) => void retryUnreachable(podKey),
+      onLinkLost: () => comeBack?.('link-lost'),
     })
+    const policy = options.comeBack ?? new ComeBackPolicy()
     repo.networkSubsystem.addNetworkAdapter(adapter)
 
     let entries: PodEntry[] = []
@@ -241,14 +261,61 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
       lastUnreachable.set(podKey, now)
       if (now - (lastRetry.get(podKey) ?? 0) < RETRY_UNREACHABLE_MS || adapter.hasPeersIn(podKey))
         return
+      const entry = entries.find((e) => podKeyOf(e.url) === podKey)
+      if (!options.signalingReachable(entry?.connection?.signalingUrls ?? [])) return
       lastRetry.set(podKey, now)
       meshDebug(`room ${podKey.slice(0, 6)}: nobody reachable; new credentials, reopening`)
-      const entry = entries.find((e) => podKeyOf(e.url) === podKey)
       if (entry?.connection != null) options.onUnreachable?.(entry.connection)
       await adapter.removePod(podKey)
       adapter.addPod(podKey)
       void refresh()
     }
+
+    // Finding the members again after the network comes back (see comeBack.ts). The signaling
+    // connections are made anew; pods where nobody is connected reopen their rooms with fresh
+    // offers. While a pod stays alone, its signaling is refreshed with a growing gap.
+    let reaching = false
+    const tryToReach = async (reason: ComeBackReason) => {
+      if (reaching || !policy.shouldAct(reason, Date.now())) return
+      meshDebug(`trying again to reach members (${reason})`)
+      if (reason !== 'try-again') {
+        // The rooms stay as they are: a fresh signaling connection announces them again.
+        options.refreshSignaling?.()
+        return
+      }
+      reaching = true
+      try {
+        options.refreshSignaling?.()
+        // Rooms reopen with fresh offers only once their service answers: a room joined while
+        // its signaling connection is down never announces itself.
+        const until = Date.now() + TRY_AGAIN_WAIT_MS
+        const reachable = (entry: PodEntry) =>
+          options.signalingReachable(entry.connection?.signalingUrls ?? [])
+        while (Date.now() < until && !entries.every(reachable))
+          await new Promise((resolve) => setTimeout(resolve, 200))
+        for (const entry of entries) {
+          const podKey = podKeyOf(entry.url)
+          if (adapter.hasPeersIn(podKey) || !reachable(entry)) continue
+          await adapter.removePod(podKey)
+          adapter.addPod(podKey)
+        }
+      } finally {
+        reaching = false
+      }
+      void refresh()
+    }
+    comeBack = (reason) => void tryToReach(reason)
+    let hiddenSince: number | null = null
+    globalThis.addEventListener?.('online', () => comeBack?.('online'))
+    globalThis.document?.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'hidden') {
+        hiddenSince = Date.now()
+      } else if (hiddenSince !== null) {
+        const hiddenFor = Date.now() - hiddenSince
+        hiddenSince = null
+        if (hiddenFor >= HIDDEN_LONG_MS) comeBack?.('visible')
+      }
+    })
 
     await syncPods()
     setInterval(() => void renewCredentials(), 60_000)
@@ -266,6 +333,10 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
   }
 
   return {
+    tryAgain: () => {
+      if (comeBack !== null) comeBack('try-again')
+      else channel.postMessage('try-again')
+    },
     status: () => current,
     subscribe(listener) {
       listeners.add(listener)

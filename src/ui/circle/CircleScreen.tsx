@@ -14,6 +14,7 @@ import { CheckInRound } from './CheckInRound.tsx'
 import { NotesPanel } from './NotesEditor.tsx'
 import { InsightsPanel } from './InsightsPanel.tsx'
 import { ActionsPanel } from './ActionsPanel.tsx'
+import { ReachIndicator } from './ReachIndicator.tsx'
 import { SwapForm, UpcomingHolders, nextHolders } from '../roles/RolesScreen.tsx'
 
 const ATTENDANCE: { value: Attendance; label: string }[] = [
@@ -57,6 +58,7 @@ function CircleBody(props: { pod: OpenPod; meetingId: string }) {
     <div className="circle-mode">
       <BackToPod url={url} name={view.pod.name} />
       <h1>Circle of {formatDate(meeting.scheduledFor)}</h1>
+      <ReachIndicator url={url} view={view} />
       {meeting.status === 'held' && (
         <p className="banner" role="status" data-testid="circle-held">
           This circle was held

@@ -1,9 +1,8 @@
 import { useState } from 'react'
 import type { ConnectionSettings } from '../../adapters/device/deviceStore.ts'
 import type { PodDoc } from '../../schema/podDocument.ts'
-import { memberForDevice } from '../../domain/podQueries.ts'
 import type { PathKind } from '../../adapters/network/meshRoom.ts'
-import { useMeshLeader, usePodMeshStatus } from '../../hooks/useMesh.ts'
+import { useMeshLeader, usePodReach, useTryAgain } from '../../hooks/useMesh.ts'
 import { usePodEntry } from '../../hooks/useDeviceData.ts'
 import { useServices } from '../../hooks/services.ts'
 import { formatDateTime } from '../common/labels.ts'
@@ -20,15 +19,17 @@ const PATH_TEXT: Record<PathKind, string> = {
  * have reached anyone, and — one tap deeper — the connection details.
  */
 export function SyncPanel(props: { url: string; view: PodDoc }) {
-  const status = usePodMeshStatus(props.url)
+  const { status, peers, names } = usePodReach(props.url, props.view)
   const leader = useMeshLeader()
   const entry = usePodEntry(props.url)
   const { deviceKeys } = useServices()
-  const peers = (status?.peers ?? [])
-    .filter((p) => p.publicKey !== deviceKeys.publicKeyText)
-    .map((p) => ({ ...p, member: memberForDevice(props.view, p.publicKey) }))
-  const names = [...new Set(peers.map((p) => p.member?.name ?? 'a device that is joining'))]
+  const tryAgain = useTryAgain()
+  const [triedAt, setTriedAt] = useState<number | null>(null)
   const alone = names.length === 0
+  // Only a pod set up to reach across the internet can blame its host's relay.
+  const hasRelaySettings =
+    entry?.connection != null &&
+    (entry.connection.iceEndpoint !== null || entry.connection.iceServers.length > 0)
   // Only members who use Tend on a device of their own can receive changes.
   const othersHaveDevices = Object.values(props.view.members).some((m) =>
     Object.values(m.devices).some((d) => d.publicKey !== deviceKeys.publicKeyText),
@@ -44,7 +45,9 @@ export function SyncPanel(props: { url: string; view: PodDoc }) {
           No member can be reached right now. Your changes are safe on this device; you’ll sync when
           a member is reachable.
           {status.unreachable &&
-            ' If this keeps happening, your community’s host may need a relay.'}
+            (hasRelaySettings
+              ? ' If this keeps happening, your community’s host may need a relay.'
+              : ' A member’s device was found but not reached yet; Tend keeps trying by itself. With this pod’s settings, devices connect when they are on the same network.')}
         </p>
       )}
       <p data-testid="connected-with">
@@ -54,6 +57,24 @@ export function SyncPanel(props: { url: string; view: PodDoc }) {
             ? 'Only on this device right now.'
             : `Connected with ${names.join(', ')}.`}
       </p>
+      {alone && status !== null && othersHaveDevices && (
+        <p>
+          <button
+            type="button"
+            onClick={() => {
+              tryAgain()
+              setTriedAt(Date.now())
+            }}
+          >
+            Try again now
+          </button>{' '}
+          {triedAt !== null && (
+            <span className="muted" role="status">
+              Looking for your pod’s members again…
+            </span>
+          )}
+        </p>
+      )}
       {status?.waiting === true && othersHaveDevices && (
         <p className="muted" data-testid="waiting">
           Some changes on this device haven’t reached a member yet. They are kept here until one

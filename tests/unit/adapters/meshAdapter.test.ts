@@ -144,3 +144,46 @@ describe('TendMeshAdapter', () => {
     expect(events).toEqual(['candidate b', 'disconnected b'])
   })
 })
+
+describe('TendMeshAdapter: a lost link', () => {
+  it('reports a link that went away, so the device tries to reach the members again', async () => {
+    const hub = new MemoryRoomHub()
+    const lost: string[] = []
+    const a = new TendMeshAdapter({
+      openRoom: hub.open,
+      admission: admitAll,
+      readyGraceMs: 100,
+      onLinkLost: (podKey) => lost.push(podKey),
+    })
+    a.addPod(POD)
+    const b = adapter(hub)
+    a.connect('a' as PeerId)
+    b.connect('b' as PeerId)
+    await waitFor(() => a.hasPeersIn(POD), 'a and b to meet')
+    // B's device drops off the network: its room goes away under A.
+    b.disconnect()
+    await waitFor(() => !a.hasPeersIn(POD), 'a to notice')
+    expect(lost).toEqual([POD])
+    a.disconnect()
+  })
+
+  it('does not report a pod this device left itself', async () => {
+    const hub = new MemoryRoomHub()
+    const lost: string[] = []
+    const a = new TendMeshAdapter({
+      openRoom: hub.open,
+      admission: admitAll,
+      readyGraceMs: 100,
+      onLinkLost: (podKey) => lost.push(podKey),
+    })
+    a.addPod(POD)
+    const b = adapter(hub)
+    a.connect('a' as PeerId)
+    b.connect('b' as PeerId)
+    await waitFor(() => a.hasPeersIn(POD), 'a and b to meet')
+    await a.removePod(POD)
+    expect(a.hasPeersIn(POD)).toBe(false)
+    expect(lost).toEqual([])
+    b.disconnect()
+  })
+})

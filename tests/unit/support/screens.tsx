@@ -68,6 +68,8 @@ export function podServices(pods: ReturnType<typeof createPodStore>): TendServic
       updatePod: async () => undefined,
       subscribe: () => () => undefined,
     },
+    // No other device: the circle screen says this device is on its own.
+    mesh: { status: () => null, subscribe: () => () => undefined, tryAgain: () => undefined },
     context: () => ({ now: Date.now(), newId: () => `id-${Math.random()}` }),
   } as unknown as TendServices
 }
