@@ -27,6 +27,19 @@ export default defineConfig({
       },
       {
         test: {
+          // Members who lose the network for real, on one local network: run only inside
+          // .ci/net-lan.sh (the test command does), where this process holds the network's switch.
+          name: 'lan',
+          include: ['tests/lan/**/*.spec.ts'],
+          environment: 'node',
+          expect: { poll: { timeout: 15_000, interval: 100 } },
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        test: {
           // Members in different homes behind NATs: run only inside .ci/net-homes.sh
           // (the test command does), where this process is the internet host.
           name: 'homes',

@@ -2,8 +2,9 @@
 # `npm test`: everything, on a fresh clone. Installs dependencies and Debian's Chromium when
 # missing, checks format, types and lint, builds the PWA, then runs the unit and browser tests.
 # As root, the tests run inside a private network namespace (a veth pair with an address and a
-# default route, so WebRTC gathers candidates and nothing leaves the machine), and the homes
-# behind NAT run on the simulated internet of .ci/net-homes.sh.
+# default route, so WebRTC gathers candidates and nothing leaves the machine), members who lose
+# the network run on the local network of .ci/net-lan.sh, and the homes behind NAT run on the
+# simulated internet of .ci/net-homes.sh.
 # Ends with the line "tests: N passed, N failed".
 set -eu
 cd "$(dirname "$0")/.."
@@ -17,6 +18,13 @@ mkdir -p .test-output
 rm -f .test-output/*.json
 status=0
 sh .ci/in-netns.sh npx vitest run --project unit --project e2e --reporter=default --reporter=json --outputFile=.test-output/main.json || status=$?
+# Members who lose the network for real on one local network (tests/lan): each device's
+# Chromium in a network namespace of its own, its link taken down and up. Needs root.
+if [ "$(id -u)" = 0 ]; then
+  sh .ci/net-lan.sh 3 -- npx vitest run --project lan --reporter=default --reporter=json --outputFile=.test-output/lan.json || status=$?
+else
+  echo "tests/lan not run: cutting a member's network needs root (network namespaces)." >&2
+fi
 # Members in different homes behind NAT routers (tests/homes): a simulated internet of network
 # namespaces, with coturn and the community host on it. Needs root, as CI runs.
 if [ "$(id -u)" = 0 ]; then

@@ -18,8 +18,11 @@ import { readPersistence, requestPersistence } from '../adapters/pwa/storagePers
 import { randomBytes, randomId, toBase64Url } from '../adapters/crypto/encoding.ts'
 import { startMeshService } from '../adapters/network/meshService.ts'
 import { createPodAdmission } from '../adapters/network/podAdmission.ts'
+import { meshDebug } from '../adapters/network/debugLog.ts'
 import {
+  closeStalledConnections,
   refreshSignaling,
+  renewNetworkView,
   signalingReachable,
   trysteroRoomOpener,
 } from '../adapters/network/trysteroRoom.ts'
@@ -79,6 +82,13 @@ async function start(): Promise<void> {
     }),
     signalingReachable,
     refreshSignaling: () => void refreshSignaling(),
+    freshAttempts: async (startedOffline) => {
+      const view = await renewNetworkView({ startedOffline })
+      meshDebug(`network view ${view}`)
+      // Attempts made with a view that saw no network can never work; others may still.
+      if (view === 'renewed') closeStalledConnections({ stalled: true, unanswered: true })
+      return view === 'renewed'
+    },
   })
   const services: TendServices = {
     device,

@@ -66,6 +66,12 @@ export interface MeshServiceOptions {
   onUnreachable?: (connection: ConnectionSettings) => void
   /** Makes the signaling connections anew (after a network cut, an old one may be dead). */
   refreshSignaling?: () => void
+  /**
+   * After the network changed: makes new connections see it as it is now. Resolves true when
+   * this page had not seen the network at all; then every attempt in progress was hopeless and
+   * is dropped.
+   */
+  freshAttempts?: (startedOffline: boolean) => Promise<boolean>
   /** The back-off for trying again; the clock is Date.now. */
   comeBack?: ComeBackPolicy
   lockName?: string
@@ -160,12 +166,20 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
       backlog = backlog.then(() => pods.keepOpen(url)).catch(() => undefined)
       return backlog
     }
+    // A page that starts with no network waits for it before joining rooms: Chromium gives such
+    // a page no view of the network even after it returns (see trysteroRoom.renewNetworkView),
+    // and every attempt made before would fail and hold the other side up for half a minute.
+    let roomsAllowed = globalThis.navigator?.onLine !== false
     const syncPods = async () => {
       entries = (await device.listPods()).filter((e) => e.secret !== null && e.connection !== null)
       const keys = new Set(entries.map((e) => podKeyOf(e.url)))
       for (const entry of entries) {
         const podKey = podKeyOf(entry.url)
         shareRules.registerDocument(podKey, podKey)
+        if (!roomsAllowed) {
+          void loadInBackground(entry.url).then(() => keepNotesOpen(entry.url))
+          continue
+        }
         if (!joined.has(podKey)) {
           joined.add(podKey)
           adapter.addPod(podKey)
@@ -278,14 +292,29 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
     const tryToReach = async (reason: ComeBackReason) => {
       if (reaching || !policy.shouldAct(reason, Date.now())) return
       meshDebug(`trying again to reach members (${reason})`)
-      if (reason !== 'try-again') {
-        // The rooms stay as they are: a fresh signaling connection announces them again.
+      if (reason === 'link-lost' || reason === 'unreachable') {
+        // A dropped link says little about this device's network: the rooms stay as they are,
+        // and a fresh signaling connection announces them again.
         options.refreshSignaling?.()
         return
       }
       reaching = true
       try {
+        // The network changed: connections see it anew and the signaling connection is
+        // replaced. Attempts in progress are left to finish (ending one keeps the other side
+        // waiting for its own to expire, about 23 s), unless this page saw no network at all,
+        // or the person asked: then rooms where nobody is connected start afresh.
+        if (!roomsAllowed) {
+          // This page started with no network: its rooms open now, on a view of the network
+          // that is current, so no attempt is made that could never work.
+          await options.freshAttempts?.(true)
+          roomsAllowed = true
+          await syncPods()
+          return
+        }
         options.refreshSignaling?.()
+        const sawNoNetwork = (await options.freshAttempts?.(false)) ?? false
+        if (!sawNoNetwork && reason !== 'try-again') return
         // Rooms reopen with fresh offers only once their service answers: a room joined while
         // its signaling connection is down never announces itself.
         const until = Date.now() + TRY_AGAIN_WAIT_MS

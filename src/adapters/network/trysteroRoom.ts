@@ -42,11 +42,9 @@ function currentIceServers(): RTCIceServer[] {
   })
 }
 
-let connectionClass: typeof RTCPeerConnection | null = null
-
 /**
- * An RTCPeerConnection that uses the open rooms' ICE servers, is remembered, and never rolls
- * back an offer nobody answered.
+ * An RTCPeerConnection class (of `Base`, this document's or a fresh frame's) that uses the open
+ * rooms' ICE servers, is remembered, and never rolls back an offer nobody answered.
  *
  * Trystero keeps a pool of ready offers and, before sending one older than 57 s, restarts its
  * ICE: it rolls the offer back, then makes a new one. In Chromium, a data-channel connection
@@ -57,8 +55,8 @@ let connectionClass: typeof RTCPeerConnection | null = null
  * fresh pool. An unanswered offer needs no rollback: a new offer may replace it directly (in
  * `have-local-offer`), so that rollback is skipped and the restart gathers as it should.
  */
-function trackedConnectionClass(): typeof RTCPeerConnection {
-  connectionClass ??= class TendPeerConnection extends RTCPeerConnection {
+function trackedClassOf(Base: typeof RTCPeerConnection): typeof RTCPeerConnection {
+  return class TendPeerConnection extends Base {
     constructor(config?: RTCConfiguration) {
       super({ ...config, iceServers: currentIceServers() })
       madeConnections.add(this)
@@ -79,22 +77,92 @@ function trackedConnectionClass(): typeof RTCPeerConnection {
       return Reflect.apply(super.setLocalDescription, this, args) as Promise<void>
     }
   } as unknown as typeof RTCPeerConnection
+}
+
+/** The class new connections are made with now (see `renewNetworkView`). */
+let realmClass: typeof RTCPeerConnection | null = null
+let realmBase: typeof RTCPeerConnection | null = null
+let connectionClass: typeof RTCPeerConnection | null = null
+
+/** What Trystero is given: each connection is made by the class of the moment. */
+function trackedConnectionClass(): typeof RTCPeerConnection {
+  connectionClass ??= class TendConnectionMaker {
+    constructor(config?: RTCConfiguration) {
+      realmClass ??= trackedClassOf(RTCPeerConnection)
+      return new realmClass(config)
+    }
+  } as unknown as typeof RTCPeerConnection
   return connectionClass
 }
 
+/** Whether a connection made with `Base` gathers any candidate within `withinMs`. */
+async function gathersCandidates(Base: typeof RTCPeerConnection, withinMs: number) {
+  const probe = new Base({ iceServers: [] })
+  try {
+    probe.createDataChannel('probe')
+    const found = new Promise<boolean>((resolve) => {
+      probe.addEventListener('icecandidate', (e) => resolve(e.candidate !== null))
+      setTimeout(() => resolve(false), withinMs)
+    })
+    await probe.setLocalDescription()
+    return await found
+  } finally {
+    probe.close()
+  }
+}
+
 /**
- * Closes connections that exchanged descriptions but never connected (or lost their link), so
- * Trystero drops them instead of reusing them; returns how many. Connected ones are kept.
+ * Makes sure new connections see the network as it is now; returns whether the view was kept,
+ * renewed, or no network is seen at all.
+ *
+ * Chromium gives each document its view of the network interfaces when it first uses WebRTC.
+ * A page that started with no network keeps seeing none after the network returns (measured:
+ * no candidate 0.5, 3 and 10 s after the link came back; a reload, a new tab, or a new frame
+ * of the same page see it at once). So when this document gathers nothing, or it started with
+ * no network, connections are made from then on by a fresh, hidden, same-origin frame, whose
+ * view is current. Its connections are ordinary objects to this page; the frame stays for
+ * their lifetime.
  */
-export function closeStalledConnections(): number {
+export async function renewNetworkView(
+  options: { startedOffline: boolean } = { startedOffline: false },
+): Promise<'kept' | 'renewed' | 'none'> {
+  if (typeof document === 'undefined') return 'kept'
+  if (!options.startedOffline && (await gathersCandidates(realmBase ?? RTCPeerConnection, 2000)))
+    return 'kept'
+  const frame = document.createElement('iframe')
+  frame.hidden = true
+  frame.setAttribute('aria-hidden', 'true')
+  frame.tabIndex = -1
+  frame.title = 'Tend network view'
+  document.body.append(frame)
+  const Base = (frame.contentWindow as (Window & typeof globalThis) | null)?.RTCPeerConnection
+  if (Base !== undefined && (await gathersCandidates(Base, 3000))) {
+    realmBase = Base
+    realmClass = trackedClassOf(Base)
+    return 'renewed'
+  }
+  frame.remove()
+  return 'none'
+}
+
+/**
+ * Closes connections that are not connected, so Trystero drops them instead of reusing them;
+ * returns how many. `stalled`: those that exchanged descriptions but never connected (or lost
+ * their link). `unanswered`: ready offers nobody answered; after the network changed they hold
+ * candidates gathered on a network that is gone, and Trystero makes a fresh one in place of a
+ * closed one when it next offers.
+ */
+export function closeStalledConnections(
+  which: { stalled: boolean; unanswered: boolean } = { stalled: true, unanswered: false },
+): number {
   let closed = 0
   for (const connection of [...madeConnections]) {
     if (connection.connectionState === 'closed') {
       madeConnections.delete(connection)
       continue
     }
-    if (connection.connectionState === 'connected' || connection.remoteDescription === null)
-      continue
+    if (connection.connectionState === 'connected') continue
+    if (!(connection.remoteDescription === null ? which.unanswered : which.stalled)) continue
     connection.close()
     madeConnections.delete(connection)
     closed++

@@ -57,6 +57,9 @@ export async function waitForMembers(page: Page, names: string[], timeout = 60_0
 }
 
 /** Relaunches a device that was closed, on the same profile (its IndexedDB kept). */
-export async function relaunch(device: Device): Promise<Device> {
-  return launchDevice({ profileDir: device.profileDir })
+export async function relaunch(
+  device: Device,
+  launch: (profileDir: string) => Promise<Device> = (profileDir) => launchDevice({ profileDir }),
+): Promise<Device> {
+  return launch(device.profileDir)
 }
