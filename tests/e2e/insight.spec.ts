@@ -98,7 +98,9 @@ describe('rhythm, knowledge, vitality and ecology on one device', () => {
     await expect.poll(() => page.getByTestId('calendar-entry').count()).toBeGreaterThan(2)
     expect(await page.getByTestId('streak').first().textContent()).toMatch(/rhythm/)
     // The calendar names who holds the roles in the coming circles.
-    expect(await page.getByTestId('calendar-entry').first().textContent()).toMatch(/Facilitator:/)
+    // Regression: the first entry is office hours on some weekdays; the test read it as a circle.
+    const nextCircle = page.getByTestId('calendar-entry').filter({ hasText: /· Circle/ }).first()
+    expect(await nextCircle.textContent()).toMatch(/Facilitator:/)
     await page.getByTestId('office-hours').waitFor()
     expectNoViolations('rhythm', await seriousA11yViolations(page, axeSource))
 

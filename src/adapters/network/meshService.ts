@@ -250,6 +250,8 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
       }
       publish(status)
       channel.postMessage(status)
+      // Should the online event have been missed, the status tick notices the network.
+      if (!roomsAllowed && globalThis.navigator?.onLine !== false) comeBack?.('online')
     }
 
     // Rooms keep the ICE servers they were opened with: shortly before relay credentials
