@@ -146,7 +146,8 @@ describe('TendMeshAdapter', () => {
 })
 
 describe('TendMeshAdapter: a lost link', () => {
-  it('reports a link that went away, so the device tries to reach the members again', async () => {
+  /** A (which records lost links) and B, met in one pod's room. */
+  async function metPair() {
     const hub = new MemoryRoomHub()
     const lost: string[] = []
     const a = new TendMeshAdapter({
@@ -160,6 +161,11 @@ describe('TendMeshAdapter: a lost link', () => {
     a.connect('a' as PeerId)
     b.connect('b' as PeerId)
     await waitFor(() => a.hasPeersIn(POD), 'a and b to meet')
+    return { a, b, lost }
+  }
+
+  it('reports a link that went away, so the device tries to reach the members again', async () => {
+    const { a, b, lost } = await metPair()
     // B's device drops off the network: its room goes away under A.
     b.disconnect()
     await waitFor(() => !a.hasPeersIn(POD), 'a to notice')
@@ -168,19 +174,7 @@ describe('TendMeshAdapter: a lost link', () => {
   })
 
   it('does not report a pod this device left itself', async () => {
-    const hub = new MemoryRoomHub()
-    const lost: string[] = []
-    const a = new TendMeshAdapter({
-      openRoom: hub.open,
-      admission: admitAll,
-      readyGraceMs: 100,
-      onLinkLost: (podKey) => lost.push(podKey),
-    })
-    a.addPod(POD)
-    const b = adapter(hub)
-    a.connect('a' as PeerId)
-    b.connect('b' as PeerId)
-    await waitFor(() => a.hasPeersIn(POD), 'a and b to meet')
+    const { a, b, lost } = await metPair()
     await a.removePod(POD)
     expect(a.hasPeersIn(POD)).toBe(false)
     expect(lost).toEqual([])
