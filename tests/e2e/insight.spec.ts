@@ -99,7 +99,10 @@ describe('rhythm, knowledge, vitality and ecology on one device', () => {
     expect(await page.getByTestId('streak').first().textContent()).toMatch(/rhythm/)
     // The calendar names who holds the roles in the coming circles.
     // Regression: the first entry is office hours on some weekdays; the test read it as a circle.
-    const nextCircle = page.getByTestId('calendar-entry').filter({ hasText: /· Circle/ }).first()
+    const nextCircle = page
+      .getByTestId('calendar-entry')
+      .filter({ hasText: /· Circle/ })
+      .first()
     expect(await nextCircle.textContent()).toMatch(/Facilitator:/)
     await page.getByTestId('office-hours').waitFor()
     expectNoViolations('rhythm', await seriousA11yViolations(page, axeSource))
