@@ -34,7 +34,7 @@ export default defineConfig({
           environment: 'node',
           expect: { poll: { timeout: 15_000, interval: 100 } },
           fileParallelism: false,
-          testTimeout: 300_000,
+          testTimeout: 900_000,
           hookTimeout: 180_000,
         },
       },

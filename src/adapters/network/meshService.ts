@@ -67,9 +67,9 @@ export interface MeshServiceOptions {
   /** Makes the signaling connections anew (after a network cut, an old one may be dead). */
   refreshSignaling?: () => void
   /**
-   * After the network changed: makes new connections see it as it is now. Resolves true when
-   * this page had not seen the network at all; then every attempt in progress was hopeless and
-   * is dropped.
+   * Makes new connections see the network as it is now (a page that started offline never
+   * does by itself). Resolves true when this page had not seen the network at all; then every
+   * attempt in progress was hopeless and is dropped.
    */
   freshAttempts?: (startedOffline: boolean) => Promise<boolean>
   /** The back-off for trying again; the clock is Date.now. */
@@ -302,10 +302,6 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
       }
       reaching = true
       try {
-        // The network changed: connections see it anew and the signaling connection is
-        // replaced. Attempts in progress are left to finish (ending one keeps the other side
-        // waiting for its own to expire, about 23 s), unless this page saw no network at all,
-        // or the person asked: then rooms where nobody is connected start afresh.
         if (!roomsAllowed) {
           // This page started with no network: its rooms open now, on a view of the network
           // that is current, so no attempt is made that could never work.
@@ -314,9 +310,14 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
           await syncPods()
           return
         }
+        // The network changed: the signaling connection is replaced, and the rooms announce
+        // themselves again through it. Attempts in progress are left to finish: ending one
+        // keeps the other side waiting for its own to expire (about 23 s). A page that was
+        // online before keeps a current view of the network (measured), so only the person's
+        // "try again" checks it and starts the rooms where nobody is connected afresh.
         options.refreshSignaling?.()
-        const sawNoNetwork = (await options.freshAttempts?.(false)) ?? false
-        if (!sawNoNetwork && reason !== 'try-again') return
+        if (reason !== 'try-again') return
+        await options.freshAttempts?.(false)
         // Rooms reopen with fresh offers only once their service answers: a room joined while
         // its signaling connection is down never announces itself.
         const until = Date.now() + TRY_AGAIN_WAIT_MS

@@ -2,7 +2,7 @@ import { useState } from 'react'
 import type { PodDoc } from '../../schema/podDocument.ts'
 import { nextMeeting } from '../../domain/meetings.ts'
 import { useNow, useStartCircle } from '../../hooks/useCircle.ts'
-import { messageOf } from '../common/labels.ts'
+import { formatTime, messageOf } from '../common/labels.ts'
 import { circlePath, formatsPath, practicePath } from './practicePaths.ts'
 
 /** Local midnight of the day of `now`, and of the next day. */
@@ -20,6 +20,20 @@ export function todaysMeeting(view: PodDoc, now: number): string | null {
   return next !== null && next.scheduledFor < end ? next.id : null
 }
 
+/**
+ * What the start button says. A circle another member has already started (its notes exist)
+ * is joined, not started again: "Join the circle started 18:02" for one started on the spot,
+ * "Join today's circle" for a planned one.
+ */
+export function startLabel(view: PodDoc, meetingId: string | null): string {
+  const meeting = meetingId === null ? undefined : view.meetings[meetingId]
+  if (meeting === undefined) return 'Start a circle now'
+  if (meeting.notesUrl === null) return 'Start today’s circle'
+  return meeting.containerId === null
+    ? `Join the circle started ${formatTime(meeting.scheduledFor)}`
+    : 'Join today’s circle'
+}
+
 /** The pod home's way into its practice: norms, roles, peer mentoring, and today's circle. */
 export function PracticeNav(props: { url: string; view: PodDoc; readOnly: boolean }) {
   const now = useNow()
@@ -27,6 +41,7 @@ export function PracticeNav(props: { url: string; view: PodDoc; readOnly: boolea
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
   const planned = todaysMeeting(props.view, now)
+  const label = startLabel(props.view, planned)
   const begin = async () => {
     setBusy(true)
     setError(null)
@@ -51,7 +66,7 @@ export function PracticeNav(props: { url: string; view: PodDoc; readOnly: boolea
           disabled={busy}
           onClick={() => void begin()}
         >
-          {planned === null ? 'Start a circle now' : 'Start today’s circle'}
+          {label}
         </button>
       )}
       {error !== null && (

@@ -44,6 +44,11 @@ export function formatDateTime(ms: number): string {
   })
 }
 
+/** "18:05" in the reader's locale. */
+export function formatTime(ms: number): string {
+  return new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
+}
+
 /** Epoch ms → the value of an `<input type="date">` (local date). */
 export function toDateInput(ms: number): string {
   const d = new Date(ms)

@@ -2,9 +2,16 @@ import { describe, expect, it } from 'vitest'
 import { parseRoute } from '../../../src/app/route.ts'
 import { addMember } from '../../../src/domain/members.ts'
 import { addContainer } from '../../../src/domain/containers.ts'
-import { holdMeeting, scheduleMeeting, setAttendance } from '../../../src/domain/meetings.ts'
+import {
+  holdMeeting,
+  scheduleMeeting,
+  setAttendance,
+  setNotesUrl,
+  startAdHocCircle,
+} from '../../../src/domain/meetings.ts'
 import { nextHolders, projectedSlots } from '../../../src/ui/roles/RolesScreen.tsx'
-import { todaysMeeting } from '../../../src/ui/circle/PracticeNav.tsx'
+import { startLabel, todaysMeeting } from '../../../src/ui/circle/PracticeNav.tsx'
+import { formatTime } from '../../../src/ui/common/labels.ts'
 import { formatRemaining } from '../../../src/ui/circle/FormatSteps.tsx'
 import { newPod, testContext } from '../support/testContext.ts'
 
@@ -78,6 +85,23 @@ describe('today’s circle', () => {
     setAttendance(doc, id, founderId, 'present')
     holdMeeting(doc, id, ctx)
     expect(todaysMeeting(doc, ctx.now)).toBeNull()
+  })
+})
+
+describe('the start button', () => {
+  it('joins a circle another member already started instead of starting a second one', () => {
+    const ctx = testContext(new Date(2026, 2, 4, 18, 2).getTime())
+    const { doc } = newPod(ctx)
+    expect(startLabel(doc, todaysMeeting(doc, ctx.now))).toBe('Start a circle now')
+    // Amara starts one on her device; it reaches this one with its notes linked.
+    const id = startAdHocCircle(doc, { notesUrl: null }, ctx)
+    expect(startLabel(doc, todaysMeeting(doc, ctx.now))).toBe('Start today’s circle')
+    setNotesUrl(doc, id, 'automerge:notes-of-the-circle')
+    const later = ctx.now + 10 * 60_000
+    expect(todaysMeeting(doc, later)).toBe(id)
+    expect(startLabel(doc, todaysMeeting(doc, later))).toBe(
+      `Join the circle started ${formatTime(ctx.now)}`,
+    )
   })
 })
 
