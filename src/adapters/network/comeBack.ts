@@ -7,7 +7,8 @@
  * person taps "try again now". Each attempt makes the signaling connection anew: one that
  * outlived a cut waits out TCP's retransmission back-off, tens of seconds, before it carries
  * anything again, while a new one is made within a second of the network returning. "Try again
- * now" also reopens the rooms of pods where nobody is connected, with fresh offers.
+ * now" also reopens the rooms of pods where nobody is connected, with fresh offers; a page that
+ * started with no network opens its rooms on the first attempt.
  *
  * Triggers that come from the network itself can repeat quickly (a flapping link), so they are
  * spaced with a doubling back-off; triggers from the person or the browser's own online event

@@ -287,9 +287,9 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
       void refresh()
     }
 
-    // Finding the members again after the network comes back (see comeBack.ts). The signaling
-    // connections are made anew; pods where nobody is connected reopen their rooms with fresh
-    // offers. While a pod stays alone, its signaling is refreshed with a growing gap.
+    // Finding the members again after the network comes back (see comeBack.ts): the signaling
+    // connection is made anew so the rooms announce themselves again; "Try again now" also
+    // reopens the rooms where nobody is connected, with fresh offers.
     let reaching = false
     const tryToReach = async (reason: ComeBackReason) => {
       if (reaching || !policy.shouldAct(reason, Date.now())) return
