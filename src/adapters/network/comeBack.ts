@@ -15,7 +15,7 @@
  * act at once. The policy is pure: the caller passes the clock.
  */
 
-export type ComeBackReason = 'online' | 'visible' | 'link-lost' | 'unreachable' | 'try-again'
+export type ComeBackReason = 'online' | 'visible' | 'link-lost' | 'try-again'
 
 /** Reasons that act at once, whatever the back-off says. */
 const IMMEDIATE: ReadonlySet<ComeBackReason> = new Set(['online', 'visible', 'try-again'])
@@ -27,8 +27,8 @@ export interface ComeBackOptions {
   maxGapMs?: number
 }
 
-export const COME_BACK_FIRST_GAP_MS = 2_000
-export const COME_BACK_MAX_GAP_MS = 60_000
+const COME_BACK_FIRST_GAP_MS = 2_000
+const COME_BACK_MAX_GAP_MS = 60_000
 /** A page hidden at least this long tries again when it is shown. */
 export const HIDDEN_LONG_MS = 10_000
 

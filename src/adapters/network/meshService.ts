@@ -72,8 +72,6 @@ export interface MeshServiceOptions {
    * attempt in progress was hopeless and is dropped.
    */
   freshAttempts?: (startedOffline: boolean) => Promise<boolean>
-  /** The back-off for trying again; the clock is Date.now. */
-  comeBack?: ComeBackPolicy
   lockName?: string
   channelName?: string
   statusEveryMs?: number
@@ -148,7 +146,7 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
       onUnreachable: (podKey: string) => void retryUnreachable(podKey),
       onLinkLost: () => comeBack?.('link-lost'),
     })
-    const policy = options.comeBack ?? new ComeBackPolicy()
+    const policy = new ComeBackPolicy()
     repo.networkSubsystem.addNetworkAdapter(adapter)
 
     let entries: PodEntry[] = []
@@ -294,7 +292,7 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
     const tryToReach = async (reason: ComeBackReason) => {
       if (reaching || !policy.shouldAct(reason, Date.now())) return
       meshDebug(`trying again to reach members (${reason})`)
-      if (reason === 'link-lost' || reason === 'unreachable') {
+      if (reason === 'link-lost') {
         // A dropped link says little about this device's network: the rooms stay as they are,
         // and a fresh signaling connection announces them again.
         options.refreshSignaling?.()

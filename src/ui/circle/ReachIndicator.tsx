@@ -15,11 +15,7 @@ export function ReachIndicator(props: { url: string; view: PodDoc }) {
         ? 'On this device only for now — everything is kept and syncs when a member is reached.'
         : `In sync with ${names.join(', ')}.`
   return (
-    <p
-      className={names.length === 0 ? 'reach reach-alone muted' : 'reach muted'}
-      role="status"
-      data-testid="circle-reach"
-    >
+    <p className="muted" role="status" data-testid="circle-reach">
       <span aria-hidden="true">{names.length === 0 ? '○ ' : '● '}</span>
       {text}
     </p>

@@ -15,7 +15,7 @@ describe('ComeBackPolicy', () => {
     const acted: number[] = []
     // A trigger every 500 ms for a minute (a member who stays unreachable).
     for (let t = T0; t <= T0 + 60_000; t += 500) {
-      if (policy.shouldAct('unreachable', t)) acted.push(t - T0)
+      if (policy.shouldAct('link-lost', t)) acted.push(t - T0)
     }
     // Gaps 2 s, 4 s, 8 s, then 10 s each.
     expect(acted.slice(0, 5)).toEqual([0, 2000, 6000, 14_000, 24_000])
