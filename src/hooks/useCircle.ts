@@ -30,12 +30,14 @@ export function useStartCircle(url: string): (meetingId: string | null) => Promi
         (await pods.change(url, (doc) => startAdHocCircle(doc, { notesUrl: null }, ctx)))
       const view = pods.peek(url)
       const meeting = view?.meetings[id]
-      if (view !== null && meeting !== undefined && meeting.notesUrl === null) {
+      if (view !== null && meeting !== undefined) {
+        // Every device derives the same notes document for a meeting, so this is the same
+        // document another member may have started meanwhile, and two offline starts write one
+        // link. A link a peer wrote that points elsewhere is replaced by the meeting's own.
         const notesUrl = await notes.create(url, { meetingId: id, podId: view.pod.id })
         await pods.change(url, (doc) => {
-          // Another device may have linked the same notes meanwhile (every device derives one
-          // notes document per meeting), so an offline start by two members writes one link.
-          if (doc.meetings[id]?.notesUrl === null) setNotesUrl(doc, id, notesUrl)
+          const linked = doc.meetings[id]?.notesUrl
+          if (linked !== undefined && linked !== notesUrl) setNotesUrl(doc, id, notesUrl)
         })
       }
       return id

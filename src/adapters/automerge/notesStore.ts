@@ -13,18 +13,14 @@
  * offered only to that pod's admitted members. Presence travels as ephemeral messages on the
  * document's channel: synced, never stored.
  */
-import type { AutomergeUrl, DocHandle, Repo } from '@automerge/automerge-repo'
-import {
-  interpretAsDocumentId,
-  isValidAutomergeUrl,
-  stringifyAutomergeUrl,
-} from '@automerge/automerge-repo'
+import type { AutomergeUrl, DocHandle, DocumentId, Repo } from '@automerge/automerge-repo'
+import { isValidAutomergeUrl } from '@automerge/automerge-repo'
 import { next as Automerge } from '@automerge/automerge/slim'
 import { automergeSyncPlugin } from '@automerge/automerge-codemirror'
 import type { Extension } from '@codemirror/state'
 import type { NotesDoc, PodDoc } from '../../schema/podDocument.ts'
 import type { ShareRules } from './shareRules.ts'
-import { podKeyOf } from './podStore.ts'
+import { documentIdOf, meetingNotesSeed, notesDocumentIdOf, notesUrlOf } from './notesIdentity.ts'
 
 /** The notes documents' schema version. */
 export const NOTES_SCHEMA_VERSION = 1
@@ -95,15 +91,10 @@ const hex = (bytes: Uint8Array) =>
  * Two members who start the same circle while offline must end up writing into one notes
  * document: two documents would each be linked from the meeting, and the merge would keep one
  * link and hide the other's notes. So a meeting's notes document is the same on every device:
- * its id is a hash of the pod and the meeting, and its first change is written by an actor and
- * at a time fixed by that hash. Both devices' first changes are then one change, the text is
- * one text, and what each typed merges character by character.
+ * its id is derived from the pod and the meeting (notesIdentity.ts), and its first change is
+ * written by an actor and at a time fixed by the same seed. Both devices' first changes are
+ * then one change, the text is one text, and what each typed merges character by character.
  */
-export async function meetingNotesSeed(podUrl: string, meetingId: string): Promise<Uint8Array> {
-  const data = new TextEncoder().encode(`tend-notes:${podKeyOf(podUrl)}:${meetingId}`)
-  return new Uint8Array(await crypto.subtle.digest('SHA-256', data))
-}
-
 function firstNotesChange(seed: Uint8Array, input: { meetingId: string; podId: string }) {
   const empty = Automerge.init<NotesDoc>({ actor: hex(seed.slice(16, 32)) })
   const doc = Automerge.change(empty, { time: 0 }, (d) => {
@@ -155,12 +146,19 @@ export function createNotesStore(repo: Repo, shareRules: ShareRules): NotesStore
     return pending
   }
 
+  /**
+   * Whether `url` is a notes document of the pod at `podUrl`, as registered from the pod's
+   * meetings (derived ids only): a link to anything else is never opened nor served.
+   */
+  const belongsTo = (url: string, podUrl: string) =>
+    isValidAutomergeUrl(url) && shareRules.podOf(documentIdOf(url)) === documentIdOf(podUrl)
+
   return {
     async create(podUrl, input) {
-      const seed = await meetingNotesSeed(podUrl, input.meetingId)
-      const documentId = interpretAsDocumentId(seed.slice(0, 16) as never)
-      const url = stringifyAutomergeUrl({ documentId })
-      shareRules.registerDocument(documentId, podKeyOf(podUrl))
+      const seed = meetingNotesSeed(podUrl, input.meetingId)
+      const documentId = notesDocumentIdOf(podUrl, input.meetingId) as DocumentId
+      const url = notesUrlOf(podUrl, input.meetingId)
+      shareRules.registerDocument(documentId, documentIdOf(podUrl))
       if (repo.handles[documentId] === undefined) {
         const handle = repo.import<NotesDoc>(firstNotesChange(seed, input), { docId: documentId })
         handle.doneLoading()
@@ -170,7 +168,7 @@ export function createNotesStore(repo: Repo, shareRules: ShareRules): NotesStore
     },
 
     async open(url, podUrl) {
-      if (isValidAutomergeUrl(url)) shareRules.registerDocument(podKeyOf(url), podKeyOf(podUrl))
+      if (!belongsTo(url, podUrl)) return null
       const handle = await find(url)
       if (handle === null || !handle.isReady()) return null
       // A notes document written by a peer without a text field gets one (never replaced).
@@ -183,9 +181,7 @@ export function createNotesStore(repo: Repo, shareRules: ShareRules): NotesStore
     },
 
     async keepOpen(url, podUrl) {
-      if (!isValidAutomergeUrl(url)) return
-      shareRules.registerDocument(podKeyOf(url), podKeyOf(podUrl))
-      await find(url)
+      if (belongsTo(url, podUrl)) await find(url)
     },
   }
 }

@@ -13,6 +13,7 @@ import { parsePodDoc } from '../../schema/parsePodDoc.ts'
 import { pendingMigrations } from '../../schema/migrations.ts'
 import { migratePodDocument } from './migrateDocument.ts'
 import type { ShareRules } from './shareRules.ts'
+import { documentIdOf, notesDocumentIdOf, proveNotesLinks } from './notesIdentity.ts'
 
 export type PodState =
   | { status: 'loading' }
@@ -48,9 +49,7 @@ export interface PodStore {
 }
 
 /** The document id part of a pod's URL, used as the pod's key in share rules. */
-export function podKeyOf(url: string): string {
-  return url.replace(/^automerge:/, '').split('#')[0] ?? url
-}
+export const podKeyOf = documentIdOf
 
 export function isPodUrl(url: string): boolean {
   return isValidAutomergeUrl(url)
@@ -65,17 +64,34 @@ export function createPodStore(repo: Repo, shareRules: ShareRules): PodStore {
 
   function remember(handle: DocHandle<PodDoc>): void {
     loaded.set(handle.url, handle)
-    registerPod(handle)
+    registerPod(handle, parsePodDoc(handle.doc()))
   }
 
-  function registerPod(handle: DocHandle<PodDoc>): void {
+  /**
+   * Records the pod's documents in the share rules: the pod document and, for every meeting,
+   * the notes document whose id is derived from the pod and the meeting. Never what a meeting's
+   * `notesUrl` says: a peer could write another pod's id there (see notesIdentity.ts).
+   */
+  function registerPod(handle: DocHandle<PodDoc>, parsed: ReturnType<typeof parsePodDoc>): void {
     const podKey = handle.documentId
-    shareRules.registerDocument(handle.documentId, podKey)
-    const doc = handle.doc() as Partial<PodDoc> | undefined
-    for (const meeting of Object.values(doc?.meetings ?? {})) {
-      if (typeof meeting?.notesUrl === 'string' && isValidAutomergeUrl(meeting.notesUrl)) {
-        shareRules.registerDocument(podKeyOf(meeting.notesUrl), podKey)
-      }
+    shareRules.registerDocument(podKey, podKey)
+    if (!parsed.ok) return
+    for (const meetingId of Object.keys(parsed.view.meetings)) {
+      shareRules.registerDocument(notesDocumentIdOf(handle.url, meetingId), podKey)
+    }
+  }
+
+  /** The pod as the screens see it: parsed, repaired, notes links proven. */
+  function provenStateOf(handle: DocHandle<PodDoc>): PodState {
+    const parsed = parsePodDoc(handle.doc())
+    registerPod(handle, parsed)
+    if (!parsed.ok) return { status: 'invalid', problems: parsed.problems }
+    const proven = proveNotesLinks(handle.url, parsed.view)
+    return {
+      status: 'ready',
+      view: proven.view,
+      problems: [...parsed.problems, ...proven.problems],
+      readOnly: parsed.readOnly,
     }
   }
 
@@ -101,17 +117,6 @@ export function createPodStore(repo: Repo, shareRules: ShareRules): PodStore {
     return pending
   }
 
-  function stateOf(handle: DocHandle<PodDoc>): PodState {
-    const parsed = parsePodDoc(handle.doc())
-    if (!parsed.ok) return { status: 'invalid', problems: parsed.problems }
-    return {
-      status: 'ready',
-      view: parsed.view,
-      problems: parsed.problems,
-      readOnly: parsed.readOnly,
-    }
-  }
-
   return {
     async create(init) {
       const handle = repo.create<PodDoc>()
@@ -122,7 +127,7 @@ export function createPodStore(repo: Repo, shareRules: ShareRules): PodStore {
       const url = handle.url
       handles.set(url, Promise.resolve(handle))
       loaded.set(url, handle)
-      registerPod(handle)
+      registerPod(handle, parsePodDoc(handle.doc()))
       await repo.flush([handle.documentId])
       return { url, result: result as ReturnType<typeof init> }
     },
@@ -136,16 +141,13 @@ export function createPodStore(repo: Repo, shareRules: ShareRules): PodStore {
       let detach = () => {}
       listener({ status: 'loading' })
       const follow = (handle: DocHandle<PodDoc>) => {
-        registerPod(handle)
         void migrateIfNeeded(handle)
         const onChange = () => {
-          if (stopped) return
-          registerPod(handle)
-          listener(stateOf(handle))
+          if (!stopped) listener(provenStateOf(handle))
         }
         handle.on('change', onChange)
         detach = () => handle.off('change', onChange)
-        listener(stateOf(handle))
+        listener(provenStateOf(handle))
       }
       void open(url).then(async (handle) => {
         if (stopped) return
@@ -212,7 +214,7 @@ export function createPodStore(repo: Repo, shareRules: ShareRules): PodStore {
 
     async keepOpen(url) {
       const handle = await open(url)
-      if (handle?.isReady() === true) registerPod(handle)
+      if (handle?.isReady() === true) registerPod(handle, parsePodDoc(handle.doc()))
     },
 
     peek(url) {
@@ -221,8 +223,8 @@ export function createPodStore(repo: Repo, shareRules: ShareRules): PodStore {
       const heads = handle.heads().join(',')
       const cached = views.get(url)
       if (cached?.heads === heads) return cached.view
-      const parsed = parsePodDoc(handle.doc())
-      const view = parsed.ok ? parsed.view : null
+      const state = provenStateOf(handle)
+      const view = state.status === 'ready' ? state.view : null
       views.set(url, { heads, view })
       return view
     },

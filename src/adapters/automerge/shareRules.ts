@@ -4,8 +4,9 @@
  * - this device's own tabs (their peer ids start with this device's id), which may see all;
  * - a peer admitted to pod P (by the mesh's handshake), which may see P's documents only.
  *
- * Documents are registered to their pod when the pod is opened (the pod document and each
- * meeting's notes document). The answer is computed from two in-memory maps, cheap enough for
+ * Documents are registered to their pod when the pod is opened: the pod document and each
+ * meeting's notes document, whose id is derived from the pod and the meeting (notesIdentity.ts),
+ * never taken from a link a peer wrote. The answer is computed from two in-memory maps, cheap enough for
  * automerge-repo to ask on every message.
  */
 import type { DocumentId, PeerId } from '@automerge/automerge-repo'
@@ -20,11 +21,24 @@ export class ShareRules {
     this.#deviceId = deviceId
   }
 
-  /** Records that `documentId` belongs to pod `podKey` (the pod document's id). */
-  registerDocument(documentId: string, podKey: string): void {
-    if (this.#podOfDocument.get(documentId) === podKey) return
+  /**
+   * Records that `documentId` belongs to pod `podKey` (the pod document's id). A document keeps
+   * the pod it was first recorded under: a later claim by another pod is refused (false), so
+   * nothing a peer writes into one pod can make this device serve another pod's document to
+   * it. A pod document always belongs to itself, whatever was claimed before.
+   */
+  registerDocument(documentId: string, podKey: string): boolean {
+    const known = this.#podOfDocument.get(documentId)
+    if (known === podKey) return true
+    if (known !== undefined && documentId !== podKey) return false
     this.#podOfDocument.set(documentId, podKey)
     this.#changed()
+    return true
+  }
+
+  /** The pod `documentId` was recorded under, if any. */
+  podOf(documentId: string): string | undefined {
+    return this.#podOfDocument.get(documentId)
   }
 
   admitPeer(peerId: string, podKey: string): void {

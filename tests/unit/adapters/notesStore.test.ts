@@ -9,6 +9,11 @@ import {
 } from '../../../src/adapters/automerge/notesStore.ts'
 import { ShareRules } from '../../../src/adapters/automerge/shareRules.ts'
 import { podKeyOf } from '../../../src/adapters/automerge/podStore.ts'
+import {
+  notesDocumentIdOf,
+  notesUrlOf,
+  proveNotesLinks,
+} from '../../../src/adapters/automerge/notesIdentity.ts'
 import type { NotesDoc, PodDoc } from '../../../src/schema/podDocument.ts'
 import { scheduleMeeting } from '../../../src/domain/meetings.ts'
 import { newPod, testContext } from '../support/testContext.ts'
@@ -79,8 +84,10 @@ describe('notes store', () => {
     ])
     expect(refused === null || refused === 'pending').toBe(true)
 
-    // Admitted to the pod on both sides (as the mesh's handshake does).
+    // Admitted to the pod on both sides (as the mesh's handshake does), the second device
+    // knowing the meeting (as its pod store does once the pod is open there).
     const podKey = podKeyOf(POD_URL)
+    rules2.registerDocument(notesDocumentIdOf(POD_URL, 'm1'), podKey)
     rules1.admitPeer('dev2~b', podKey)
     rules2.admitPeer('dev1~a', podKey)
     const b2 = await eventually(() => notes2.open(url, POD_URL))
@@ -119,6 +126,55 @@ describe('notes store', () => {
     const on2 = await eventually(() => both(h2.doc().text))
     expect(on1).toBe(on2)
     expect(on1).toHaveLength('Amara wrote this. Bo wrote that.'.length)
+  })
+})
+
+describe('notes belong to their meeting by proof', () => {
+  it('derives one notes document per pod and meeting, and opens no other', async () => {
+    const repo = new Repo({ network: [] })
+    const rules = new ShareRules('dev')
+    const notes = createNotesStore(repo, rules)
+    const otherPod = generateAutomergeUrl()
+    const url = await notes.create(POD_URL, { meetingId: 'm1', podId: 'p1' })
+    expect(url).toBe(notesUrlOf(POD_URL, 'm1'))
+    expect(notesUrlOf(otherPod, 'm1')).not.toBe(url)
+    expect(notesUrlOf(POD_URL, 'm2')).not.toBe(url)
+    // A notes document of another pod, or any other document, is not opened as this pod's.
+    const foreign = await notes.create(otherPod, { meetingId: 'm1', podId: 'p2' })
+    expect(await notes.open(foreign, POD_URL)).toBeNull()
+    expect(await notes.open(otherPod, POD_URL)).toBeNull()
+    expect(await notes.open(url, POD_URL)).not.toBeNull()
+  })
+
+  it('replaces a meeting’s notes link that points elsewhere, and says so', () => {
+    const ctx = testContext()
+    const { doc } = newPod(ctx)
+    const pod: PodDoc = doc
+    const own = scheduleMeeting(pod, { containerId: null, scheduledFor: 1, notesUrl: null }, ctx)
+    pod.meetings[own]!.notesUrl = notesUrlOf(POD_URL, own)
+    const hijacked = scheduleMeeting(
+      pod,
+      { containerId: null, scheduledFor: 2, notesUrl: generateAutomergeUrl() },
+      ctx,
+    )
+    expect(proveNotesLinks(POD_URL, { ...pod, meetings: { [own]: pod.meetings[own]! } })).toEqual({
+      view: { ...pod, meetings: { [own]: pod.meetings[own]! } },
+      problems: [],
+    })
+    const proven = proveNotesLinks(POD_URL, pod)
+    expect(proven.view.meetings[hijacked]?.notesUrl).toBe(notesUrlOf(POD_URL, hijacked))
+    expect(proven.view.meetings[own]?.notesUrl).toBe(notesUrlOf(POD_URL, own))
+    expect(proven.problems).toEqual([
+      'One meeting’s notes link pointed to a document that is not this pod’s; Tend ignored it and uses the meeting’s own notes.',
+    ])
+    // A meeting id such as `__proto__` stays an ordinary id.
+    const odd = { ...pod.meetings[hijacked]!, id: '__proto__' }
+    const withOdd = proveNotesLinks(POD_URL, {
+      ...pod,
+      meetings: Object.fromEntries([['__proto__', odd]]),
+    })
+    expect(Object.keys(withOdd.view.meetings)).toEqual(['__proto__'])
+    expect(Object.getPrototypeOf(withOdd.view.meetings)).toBe(Object.prototype)
   })
 })
 

@@ -130,4 +130,22 @@ describe('share rules', () => {
     rules.dismissPeer(peer, 'docP')
     expect(rules.mayShare(peer, 'docP' as never)).toBe(false)
   })
+
+  it('never moves a document to another pod once it belongs to one', () => {
+    const rules = new ShareRules('devA')
+    const peerOfQ = 'devB~tab1' as PeerId
+    rules.registerDocument('docP', 'docP')
+    rules.registerDocument('notesP', 'docP')
+    rules.registerDocument('docQ', 'docQ')
+    rules.admitPeer(peerOfQ, 'docQ')
+    // Pod Q claims P's documents (a hostile link): refused.
+    expect(rules.registerDocument('notesP', 'docQ')).toBe(false)
+    expect(rules.registerDocument('docP', 'docQ')).toBe(false)
+    expect(rules.mayShare(peerOfQ, 'notesP' as never)).toBe(false)
+    expect(rules.mayShare(peerOfQ, 'docP' as never)).toBe(false)
+    // A pod document claimed first by another pod still becomes its own pod's.
+    rules.registerDocument('docR', 'docQ')
+    expect(rules.registerDocument('docR', 'docR')).toBe(true)
+    expect(rules.mayShare(peerOfQ, 'docR' as never)).toBe(false)
+  })
 })

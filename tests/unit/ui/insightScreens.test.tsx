@@ -5,10 +5,17 @@ import { Repo } from '@automerge/automerge-repo'
 import { createPodStore } from '../../../src/adapters/automerge/podStore.ts'
 import { ShareRules } from '../../../src/adapters/automerge/shareRules.ts'
 import { createNotesTextReader } from '../../../src/adapters/automerge/notesText.ts'
+import { createNotesStore } from '../../../src/adapters/automerge/notesStore.ts'
+import { next as Automerge } from '@automerge/automerge'
 import type { TendServices } from '../../../src/hooks/services.ts'
 import { initPod } from '../../../src/domain/pods.ts'
 import { addContainer } from '../../../src/domain/containers.ts'
-import { addInsight, holdMeeting, scheduleMeeting } from '../../../src/domain/meetings.ts'
+import {
+  addInsight,
+  holdMeeting,
+  scheduleMeeting,
+  setNotesUrl,
+} from '../../../src/domain/meetings.ts'
 import { buildSamplePod, mulberry32 } from '../../../src/domain/samplePod.ts'
 import type { PodDoc } from '../../../src/schema/podDocument.ts'
 import { KnowledgeScreen } from '../../../src/ui/knowledge/KnowledgeScreen.tsx'
@@ -39,7 +46,9 @@ interface Saved {
 
 function setUp() {
   const repo = new Repo({ network: [] })
-  const pods = createPodStore(repo, new ShareRules('dev'))
+  const rules = new ShareRules('dev')
+  const pods = createPodStore(repo, rules)
+  const notes = createNotesStore(repo, rules)
   const saved: Saved[] = []
   const services = {
     pods,
@@ -49,7 +58,7 @@ function setUp() {
       saved.push({ filename, text, mimeType }),
     context: () => ({ now: Date.now(), newId: () => crypto.randomUUID() }),
   } as unknown as TendServices
-  return { repo, pods, services, saved }
+  return { repo, pods, notes, services, saved }
 }
 
 function button(host: HTMLElement, name: string): HTMLButtonElement {
@@ -60,14 +69,8 @@ function button(host: HTMLElement, name: string): HTMLButtonElement {
 
 /** A pod with one held circle: an insight, and notes in their own document. */
 async function podWithNotes(setup: ReturnType<typeof setUp>) {
-  const notes = setup.repo.create({
-    schemaVersion: 1,
-    meetingId: 'm',
-    podId: 'p',
-    text: 'We talked about zeppelin courage.\nAnd <b>not</b> HTML.',
-  })
   const ctx = testContext(Date.now() - 30 * 86_400_000)
-  const { url } = await setup.pods.create((doc: PodDoc) => {
+  const { url, result: meeting } = await setup.pods.create((doc: PodDoc) => {
     const founder = initPod(
       doc,
       {
@@ -86,7 +89,7 @@ async function podWithNotes(setup: ReturnType<typeof setUp>) {
     )
     const meeting = scheduleMeeting(
       doc,
-      { containerId: circle, scheduledFor: ctx.now + 86_400_000, notesUrl: notes.url },
+      { containerId: circle, scheduledFor: ctx.now + 86_400_000, notesUrl: null },
       ctx,
     )
     addInsight(
@@ -96,7 +99,15 @@ async function podWithNotes(setup: ReturnType<typeof setUp>) {
       ctx,
     )
     holdMeeting(doc, meeting, ctx)
+    return meeting
   })
+  // The notes, as the circle screen makes them: the meeting's own document, then its link.
+  const notesUrl = await setup.notes.create(url, { meetingId: meeting, podId: 'p' })
+  const handle = await setup.repo.find<{ text: string }>(notesUrl as never)
+  handle.change((d) =>
+    Automerge.splice(d, ['text'], 0, 0, 'We talked about zeppelin courage.\nAnd <b>not</b> HTML.'),
+  )
+  await setup.pods.change(url, (doc) => setNotesUrl(doc, meeting, notesUrl))
   return url
 }
 
