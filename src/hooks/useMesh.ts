@@ -1,16 +1,12 @@
 import { useCallback, useEffect, useState } from 'react'
 import type { PodMeshStatus } from '../adapters/network/meshService.ts'
-import {
-  encodeInvite,
-  decodeInvite,
-  INVITE_LIFETIME_MS,
-  type Invite,
-} from '../adapters/network/invite.ts'
+import { encodeInvite, decodeInvite, type Invite } from '../adapters/network/invite.ts'
+import { sign } from '../adapters/crypto/deviceIdentity.ts'
+import { INVITE_LIFETIME_MS, inviteStatement, recordInvite } from '../domain/invites.ts'
 import { podKeyOf } from '../adapters/automerge/podStore.ts'
 import { addMember } from '../domain/members.ts'
 import { memberForDevice } from '../domain/podQueries.ts'
 import type { PodState } from '../adapters/automerge/podStore.ts'
-import { randomId } from '../adapters/crypto/encoding.ts'
 import { useServices } from './services.ts'
 import { deviceLabel } from './useCreatePod.ts'
 
@@ -58,7 +54,11 @@ export function useMeshLeader(): boolean | null {
   return leader
 }
 
-/** Makes an invite link for a pod (fragment only: the secret never reaches a server). */
+/**
+ * Makes an invite link for a pod (fragment only: the secret never reaches a server), and records
+ * the invite in the pod, signed by this device, so every member's device admits its holder only
+ * as the record says (never longer, whatever the link is made to claim).
+ */
 export function useMakeInvite(
   url: string,
 ): (podName: string, invitedBy: string) => Promise<string> {
@@ -68,13 +68,31 @@ export function useMakeInvite(
       const entry = await services.device.getPod(url)
       if (entry?.secret == null)
         throw new Error('This pod has no key on this device, so it cannot be shared.')
+      const view = services.pods.peek(url)
+      const inviter =
+        view === null ? null : memberForDevice(view, services.deviceKeys.publicKeyText)
+      if (inviter === null)
+        throw new Error(
+          'This device is not listed under a member of this pod, so it cannot invite.',
+        )
+      const { now, newId } = services.context()
+      const unsigned = {
+        id: newId(),
+        invitedBy: inviter.id,
+        deviceKey: services.deviceKeys.publicKeyText,
+        createdAt: now,
+        expiresAt: now + INVITE_LIFETIME_MS,
+      }
+      const statement = new TextEncoder().encode(inviteStatement(podKeyOf(url), unsigned))
+      const signature = await sign(services.deviceKeys, statement)
+      await services.pods.change(url, (doc) => recordInvite(doc, { ...unsigned, signature }))
       const invite: Invite = {
-        inviteId: randomId(),
+        inviteId: unsigned.id,
         documentId: podKeyOf(url),
         secret: entry.secret,
         podName,
         invitedBy,
-        expiresAt: Date.now() + INVITE_LIFETIME_MS,
+        expiresAt: unsigned.expiresAt,
         connection: entry.connection ?? (await services.defaultConnection()),
       }
       return encodeInvite(invite, services.appBase)

@@ -47,6 +47,16 @@ export const MIGRATIONS: readonly Migration[] = [
       if (doc.schemaVersion < 2) doc.schemaVersion = 2
     },
   },
+  {
+    // Invites are recorded in the pod, signed by the inviting device, so every member's device
+    // checks what a link claims (its expiry) against the pod rather than the link.
+    name: 'pod/3-invites',
+    to: 3,
+    newMaps: ['invites'],
+    up: (doc) => {
+      if (doc.schemaVersion < 3) doc.schemaVersion = 3
+    },
+  },
 ]
 
 /** Migrations that `doc` has not run yet, in registry order. */

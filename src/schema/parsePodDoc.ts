@@ -16,6 +16,7 @@ import type {
   PodFacts,
   PodFormat,
   PodFormatStep,
+  InviteRecord,
   Role,
   RoleSwap,
 } from './podDocument.ts'
@@ -360,6 +361,25 @@ function podFormat(r: Reader, o: Obj, id: string, at: string): PodFormat | null 
   }
 }
 
+/** An invite record is all-or-nothing: one with a missing field is left out (and refuses). */
+function inviteRecord(r: Reader, v: Obj, id: string, at: string): InviteRecord | null {
+  const { invitedBy, deviceKey, createdAt, expiresAt, signature } = v
+  if (
+    typeof invitedBy !== 'string' ||
+    typeof deviceKey !== 'string' ||
+    typeof createdAt !== 'number' ||
+    typeof expiresAt !== 'number' ||
+    !Number.isFinite(createdAt) ||
+    !Number.isFinite(expiresAt) ||
+    typeof signature !== 'string' ||
+    v['id'] !== id
+  ) {
+    r.report(at, 'left out: not a whole invite record')
+    return null
+  }
+  return { id, invitedBy, deviceKey, createdAt, expiresAt, signature }
+}
+
 /**
  * Reads a pod document tolerantly (Excalidraw's `restore` is the model): repairs what it can,
  * leaves out what it cannot and says so, and never throws. Only a value that is not a pod at all
@@ -410,6 +430,11 @@ export function parsePodDoc(raw: unknown): PodParse {
       raw['formats'] === undefined
         ? {}
         : r.map(raw, 'formats', 'document', (v, id, at) => podFormat(r, v, id, at)),
+    // Absent before schema 3 (added by `pod/3-invites`): an empty map, not a problem.
+    invites:
+      raw['invites'] === undefined
+        ? {}
+        : r.map(raw, 'invites', 'document', (v, id, at) => inviteRecord(r, v, id, at)),
   }
   return { ok: true, view, problems: r.problems, readOnly }
 }

@@ -244,6 +244,23 @@ export interface OutsideRelationship {
   createdAt: number
 }
 
+/**
+ * An invite a member made, recorded in the pod so every member's device can check what a link
+ * claims: the link's MAC is made with the pod secret that the link itself carries, so anyone
+ * holding a link could re-sign it with a later expiry. The record is signed by the inviting
+ * device's key (`invites.ts`, `inviteStatement`), and admission trusts only it (schema 3).
+ */
+export interface InviteRecord {
+  id: string
+  /** The member who made it, and the key of the device they made it on (listed under them). */
+  invitedBy: string
+  deviceKey: string
+  createdAt: number
+  expiresAt: number
+  /** The inviting device's Ed25519 signature over `inviteStatement(podKey, record)`, base64url. */
+  signature: string
+}
+
 export interface PodDoc {
   schemaVersion: number
   /** Migration name → the schema version it brought the document to. A map, not a list, so
@@ -261,6 +278,8 @@ export interface PodDoc {
   outsideRelationships: Record<string, OutsideRelationship>
   /** The pod's own circle formats (schema 2; `pod/2-formats` adds the map to older pods). */
   formats: Record<string, PodFormat>
+  /** Invites made by members (schema 3; `pod/3-invites` adds the map to older pods). */
+  invites: Record<string, InviteRecord>
 }
 
 /** The notes document of one meeting: collaborative text, edited with splice. */

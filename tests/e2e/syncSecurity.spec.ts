@@ -20,9 +20,14 @@ async function storedDocumentIds(page: Page): Promise<string[]> {
           const keys = db.transaction('documents').objectStore('documents').getAllKeys()
           keys.onsuccess = () =>
             resolve(
-              [...new Set((keys.result as unknown[][]).map((k) => String(k[0])))].filter(
-                (k) => k !== 'storage-adapter-id',
-              ),
+              [
+                ...new Set(
+                  (keys.result as unknown[][])
+                    // Sync state is what a device noted about a peer, not document content.
+                    .filter((k) => k[1] !== 'sync-state')
+                    .map((k) => String(k[0])),
+                ),
+              ].filter((k) => k !== 'storage-adapter-id'),
             )
         }
       }),
@@ -37,15 +42,21 @@ describe('who gets in, and what they get', () => {
   let a: Device
   let b: Device
   let intruder: Device
+  let holder: Device
   let podUrl = ''
   let inviteLink = ''
 
   beforeAll(async () => {
     host = await startTestHost()
-    ;[a, b, intruder] = await Promise.all([launchDevice(), launchDevice(), launchDevice()])
+    ;[a, b, intruder, holder] = await Promise.all([
+      launchDevice(),
+      launchDevice(),
+      launchDevice(),
+      launchDevice(),
+    ])
   })
   afterAll(async () => {
-    await Promise.all([a, b, intruder].map((d) => d?.destroy()))
+    await Promise.all([a, b, intruder, holder].map((d) => d?.destroy()))
     await host?.close()
   })
 
@@ -119,6 +130,32 @@ describe('who gets in, and what they get', () => {
       1,
     )
     expect(await storedDocumentIds(intruder.page)).not.toContain(real.documentId)
+    await waitConnectedWith(a.page, ['Bo'], 1000)
+  })
+
+  it('never admits a link re-signed with a later expiry: the pod’s record decides', async () => {
+    // Whoever holds a link holds the pod secret the link is MAC'd with, so can re-sign it with
+    // any expiry. The inviter's device signed the real expiry into the pod document.
+    const real = await decodeInvite(inviteLink, Date.now())
+    const stretched = await encodeInvite(
+      { ...real, expiresAt: real.expiresAt + 365 * 24 * 3600_000 },
+      `${host.url}/`,
+    )
+    expect((await decodeInvite(stretched, Date.now())).expiresAt).toBeGreaterThan(real.expiresAt)
+    // The intruder's device leaves, so a refusal from now on is the holder's.
+    await intruder.page.goto('about:blank')
+    const refusals: string[] = []
+    a.page.on('console', (m) => {
+      if (/could not join: not a member of this pod/.test(m.text())) refusals.push(m.text())
+    })
+    await holder.page.goto(stretched)
+    await holder.page.getByLabel('Your name, as your pod will see it').fill('Mallory')
+    await holder.page.getByRole('button', { name: 'Join the pod' }).click()
+    await holder.page.getByRole('heading', { name: 'Waiting for the pod' }).waitFor()
+    // Amara's device met the holder's and refused it in the handshake.
+    await expect.poll(() => refusals.length, { timeout: 60_000 }).toBeGreaterThan(0)
+    expect(await holder.page.getByRole('heading', { name: 'Waiting for the pod' }).count()).toBe(1)
+    expect(await storedDocumentIds(holder.page)).not.toContain(real.documentId)
     await waitConnectedWith(a.page, ['Bo'], 1000)
   })
 

@@ -30,7 +30,7 @@ export class InviteError extends Error {
 
 const VERSION = 1
 export const JOIN_PREFIX = '#/join/'
-export const INVITE_LIFETIME_MS = 14 * 24 * 60 * 60 * 1000
+export { INVITE_LIFETIME_MS } from '../../domain/invites.ts'
 
 interface Wire {
   v: number

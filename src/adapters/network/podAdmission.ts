@@ -2,8 +2,10 @@
  * Who is let into a pod's room (run inside Trystero's handshake, before automerge-repo hears
  * of the peer). A device gets in when it signs our fresh challenge with its device key and
  * either (a) that key is listed under a member of the pod who has not left, or (b) it shows a
- * valid, unexpired invite proof made with the pod secret. Its repo peer id must carry the device
- * id of that key, so it cannot pose as one of our own tabs.
+ * proof, made with the pod secret, of an invite that the pod records: signed by the device of
+ * the member who made it, still a member, and not expired by the record's own expiry (what the
+ * joining device claims about the expiry is never trusted: whoever holds a link can re-MAC it).
+ * Its repo peer id must carry the device id of that key, so it cannot pose as one of our tabs.
  *
  * A device that is joining (it has the invite but not yet the pod) admits peers that reached
  * its room — which needed the pod secret — and proved their key; it learns the member list
@@ -11,6 +13,7 @@
  */
 import type { PodDoc } from '../../schema/podDocument.ts'
 import { memberForDevice } from '../../domain/podQueries.ts'
+import { inviteStatement, judgeInvite } from '../../domain/invites.ts'
 import { deviceIdOf, sign, verify, type DeviceKeys } from '../crypto/deviceIdentity.ts'
 import { deviceIdOfPeer } from '../automerge/createRepo.ts'
 import type { PodEntry } from '../device/deviceStore.ts'
@@ -67,9 +70,14 @@ export function createPodAdmission(options: PodAdmissionOptions): Admission {
       const invite = cred?.['invite'] as { [key: string]: HandshakeValue } | null | undefined
       const entry = await options.entryOf(podKey)
       if (invite == null || entry?.secret == null) return false
-      const { inviteId, expiresAt, mac } = invite
-      if (typeof inviteId !== 'string' || typeof expiresAt !== 'number' || typeof mac !== 'string')
-        return false
+      const { inviteId, mac } = invite
+      if (typeof inviteId !== 'string' || typeof mac !== 'string') return false
+      const verdict = judgeInvite(view, inviteId, options.now())
+      if (!verdict.ok) return false
+      const { signature, ...signed } = verdict.record
+      const statement = encoder.encode(inviteStatement(podKey, signed))
+      if (!(await verify(signed.deviceKey, statement, signature))) return false
+      const expiresAt = verdict.record.expiresAt
       return checkInviteProof(entry.secret, { inviteId, expiresAt, mac }, options.now())
     },
   }

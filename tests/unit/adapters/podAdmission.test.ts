@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { createPodAdmission } from '../../../src/adapters/network/podAdmission.ts'
-import { generateDeviceKeys, type DeviceKeys } from '../../../src/adapters/crypto/deviceIdentity.ts'
+import {
+  generateDeviceKeys,
+  sign,
+  type DeviceKeys,
+} from '../../../src/adapters/crypto/deviceIdentity.ts'
+import { inviteStatement, recordInvite } from '../../../src/domain/invites.ts'
 import { inviteProof } from '../../../src/adapters/network/invite.ts'
 import { randomBytes, toBase64Url } from '../../../src/adapters/crypto/encoding.ts'
 import type { PodEntry } from '../../../src/adapters/device/deviceStore.ts'
@@ -78,25 +83,122 @@ describe('pod admission', async () => {
     ).toBe(false)
   })
 
-  it('refuses a stranger without an invite, and one with a forged or expired invite', async () => {
-    expect(await admission.verify(POD, await claimFrom(stranger, 'n'))).toBe(false)
-    const forged = { inviteId: 'i', expiresAt: NOW + 1000, mac: 'AAAAAAAAAAAAAAAAAAAAAA' }
-    expect(await admission.verify(POD, await claimFrom(stranger, 'n', forged))).toBe(false)
-    const expired = {
-      inviteId: 'i',
-      expiresAt: NOW - 1,
-      mac: await inviteProof({ inviteId: 'i', expiresAt: NOW - 1, secret }),
+  /** An invite made by Bo's device, recorded in the pod as the app records it. */
+  async function recorded(id: string, expiresAt: number, by = member, byId = memberId) {
+    const unsigned = {
+      id,
+      invitedBy: byId,
+      deviceKey: by.publicKeyText,
+      createdAt: NOW - 60_000,
+      expiresAt,
     }
-    expect(await admission.verify(POD, await claimFrom(stranger, 'n', expired))).toBe(false)
+    const signature = await sign(by, new TextEncoder().encode(inviteStatement(POD, unsigned)))
+    recordInvite(doc, { ...unsigned, signature })
+    return doc.invites[id]!
+  }
+  const proofOf = async (inviteId: string, expiresAt: number) => ({
+    inviteId,
+    expiresAt,
+    mac: await inviteProof({ inviteId, expiresAt, secret }),
   })
 
-  it('admits a newcomer with a valid invite proof', async () => {
-    const valid = {
-      inviteId: 'i',
+  it('admits a newcomer whose invite proof matches an invite the pod records', async () => {
+    await recorded('i-ok', NOW + 1000)
+    expect(
+      await admission.verify(
+        POD,
+        await claimFrom(stranger, 'n', await proofOf('i-ok', NOW + 1000)),
+      ),
+    ).toBe(true)
+  })
+
+  it('refuses a stranger without an invite, and one with a forged or unrecorded invite', async () => {
+    expect(await admission.verify(POD, await claimFrom(stranger, 'n'))).toBe(false)
+    const forged = { inviteId: 'i-ok', expiresAt: NOW + 1000, mac: 'AAAAAAAAAAAAAAAAAAAAAA' }
+    expect(await admission.verify(POD, await claimFrom(stranger, 'n', forged))).toBe(false)
+    // A proof made with the secret, for an invite nobody recorded (a link made up by hand).
+    const unrecorded = await proofOf('made-up', NOW + 1000)
+    expect(await admission.verify(POD, await claimFrom(stranger, 'n', unrecorded))).toBe(false)
+  })
+
+  it('refuses an expired invite, even re-signed with a later expiry', async () => {
+    await recorded('i-old', NOW - 1)
+    const asMade = await proofOf('i-old', NOW - 1)
+    expect(await admission.verify(POD, await claimFrom(stranger, 'n', asMade))).toBe(false)
+    // Whoever holds the link knows the secret, so can MAC any expiry: the record decides.
+    const revived = await proofOf('i-old', NOW + 7 * 86_400_000)
+    expect(await admission.verify(POD, await claimFrom(stranger, 'n', revived))).toBe(false)
+    const stretched = await proofOf('i-ok', NOW + 365 * 86_400_000)
+    expect(await admission.verify(POD, await claimFrom(stranger, 'n', stretched))).toBe(false)
+  })
+
+  it('refuses an invite whose record was changed, or signed by a key no member lists', async () => {
+    const record = await recorded('i-edit', NOW + 1000)
+    // A peer moves the record's expiry on: the signature no longer holds.
+    record.expiresAt = NOW + 2000
+    expect(
+      await admission.verify(
+        POD,
+        await claimFrom(stranger, 'n', await proofOf('i-edit', NOW + 2000)),
+      ),
+    ).toBe(false)
+    // A record signed by the stranger's own key, naming Bo as the inviter.
+    const unsigned = {
+      id: 'i-self',
+      invitedBy: memberId,
+      deviceKey: stranger.publicKeyText,
+      createdAt: NOW,
       expiresAt: NOW + 1000,
-      mac: await inviteProof({ inviteId: 'i', expiresAt: NOW + 1000, secret }),
     }
-    expect(await admission.verify(POD, await claimFrom(stranger, 'n', valid))).toBe(true)
+    doc.invites['i-self'] = {
+      ...unsigned,
+      signature: await sign(stranger, new TextEncoder().encode(inviteStatement(POD, unsigned))),
+    }
+    expect(
+      await admission.verify(
+        POD,
+        await claimFrom(stranger, 'n', await proofOf('i-self', NOW + 1000)),
+      ),
+    ).toBe(false)
+    // A record made for another pod does not open this one.
+    const elsewhere = {
+      id: 'i-else',
+      invitedBy: memberId,
+      deviceKey: member.publicKeyText,
+      createdAt: NOW,
+      expiresAt: NOW + 1000,
+    }
+    doc.invites['i-else'] = {
+      ...elsewhere,
+      signature: await sign(
+        member,
+        new TextEncoder().encode(inviteStatement('other-pod', elsewhere)),
+      ),
+    }
+    expect(
+      await admission.verify(
+        POD,
+        await claimFrom(stranger, 'n', await proofOf('i-else', NOW + 1000)),
+      ),
+    ).toBe(false)
+  })
+
+  it('refuses an invite made by a member who has since left', async () => {
+    await recorded('i-left', NOW + 1000)
+    setMemberStatus(doc, memberId, 'left', ctx)
+    expect(
+      await admission.verify(
+        POD,
+        await claimFrom(stranger, 'n', await proofOf('i-left', NOW + 1000)),
+      ),
+    ).toBe(false)
+    setMemberStatus(doc, memberId, 'active', ctx)
+    expect(
+      await admission.verify(
+        POD,
+        await claimFrom(stranger, 'n', await proofOf('i-left', NOW + 1000)),
+      ),
+    ).toBe(true)
   })
 
   it('refuses a member who has left', async () => {

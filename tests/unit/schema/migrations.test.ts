@@ -117,20 +117,25 @@ describe('maps a migration adds', () => {
 describe('migratePodDoc', () => {
   // A stand-in for the next migration, to show how each new one is tested.
   const next: Migration = {
-    name: 'pod/3-example',
-    to: 3,
+    name: 'pod/4-example',
+    to: 4,
     up: (doc) => {
-      if (doc.schemaVersion < 3) doc.schemaVersion = 3
+      if (doc.schemaVersion < 4) doc.schemaVersion = 4
     },
   }
 
   it('runs only the migrations a document has not run, and records them', () => {
     const current = migratePodDocument(loadFixture('pod-v1.automerge'))
     const doc = A.change(current, (d) => {
-      expect(migratePodDoc(d, [...MIGRATIONS, next])).toEqual(['pod/3-example'])
+      expect(migratePodDoc(d, [...MIGRATIONS, next])).toEqual(['pod/4-example'])
     })
-    expect(doc.schemaVersion).toBe(3)
-    expect(doc.migrations).toEqual({ 'pod/1-initial': 1, 'pod/2-formats': 2, 'pod/3-example': 3 })
+    expect(doc.schemaVersion).toBe(4)
+    expect(doc.migrations).toEqual({
+      'pod/1-initial': 1,
+      'pod/2-formats': 2,
+      'pod/3-invites': 3,
+      'pod/4-example': 4,
+    })
     const again = A.change(doc, (d) => {
       expect(migratePodDoc(d, [...MIGRATIONS, next])).toEqual([])
     })

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest'
+import {
+  INVITE_LIFETIME_MS,
+  inviteStatement,
+  judgeInvite,
+  recordInvite,
+} from '../../../src/domain/invites.ts'
+import { addMember, setMemberStatus } from '../../../src/domain/members.ts'
+import { DomainError } from '../../../src/domain/commandContext.ts'
+import { newPod, testContext } from '../support/testContext.ts'
+
+describe('invite records', () => {
+  const ctx = testContext()
+  const { doc } = newPod(ctx)
+  const bo = addMember(
+    doc,
+    { name: 'Bo', stage: 'newer', device: { id: 'dev-bo', publicKey: 'key-bo', label: 'phone' } },
+    ctx,
+  )
+  const record = (id: string, over: Partial<Parameters<typeof recordInvite>[1]> = {}) => ({
+    id,
+    invitedBy: bo,
+    deviceKey: 'key-bo',
+    createdAt: ctx.now,
+    expiresAt: ctx.now + INVITE_LIFETIME_MS,
+    signature: 'sig',
+    ...over,
+  })
+
+  it('records an invite made on a member’s device, once', () => {
+    recordInvite(doc, record('i1'))
+    expect(doc.invites['i1']).toEqual(record('i1'))
+    expect(() => recordInvite(doc, record('i1'))).toThrow(DomainError)
+    expect(judgeInvite(doc, 'i1', ctx.now + 1)).toEqual({ ok: true, record: record('i1') })
+  })
+
+  it('refuses an invite from a key no member lists, for another member, or over two weeks', () => {
+    expect(() => recordInvite(doc, record('i2', { deviceKey: 'key-x' }))).toThrow(/member/)
+    expect(() => recordInvite(doc, record('i3', { invitedBy: 'someone-else' }))).toThrow(/member/)
+    const tooLong = record('i4', { expiresAt: ctx.now + INVITE_LIFETIME_MS + 1 })
+    expect(() => recordInvite(doc, tooLong)).toThrow(/two weeks/)
+    expect(() => recordInvite(doc, record('i5', { expiresAt: ctx.now }))).toThrow(/two weeks/)
+  })
+
+  it('judges by the record: unknown, expired, too long, or made by someone who left', () => {
+    expect(judgeInvite(doc, 'nope', ctx.now)).toEqual({ ok: false, reason: 'unknown' })
+    expect(judgeInvite(doc, '__proto__', ctx.now)).toEqual({ ok: false, reason: 'unknown' })
+    expect(judgeInvite(doc, 'i1', ctx.now + INVITE_LIFETIME_MS)).toEqual({
+      ok: false,
+      reason: 'expired',
+    })
+    doc.invites['i6'] = record('i6', { expiresAt: ctx.now + 2 * INVITE_LIFETIME_MS })
+    expect(judgeInvite(doc, 'i6', ctx.now)).toEqual({ ok: false, reason: 'too-long' })
+    setMemberStatus(doc, bo, 'left', ctx)
+    expect(judgeInvite(doc, 'i1', ctx.now)).toEqual({ ok: false, reason: 'inviter-gone' })
+  })
+
+  it('signs every field but the signature, and the pod', () => {
+    const base = record('i7')
+    const statement = inviteStatement('pod-a', base)
+    expect(inviteStatement('pod-b', base)).not.toBe(statement)
+    for (const field of ['id', 'invitedBy', 'deviceKey'] as const)
+      expect(inviteStatement('pod-a', { ...base, [field]: 'x' })).not.toBe(statement)
+    for (const field of ['createdAt', 'expiresAt'] as const)
+      expect(inviteStatement('pod-a', { ...base, [field]: 1 })).not.toBe(statement)
+    expect(inviteStatement('pod-a', { ...base, signature: 'other' } as never)).toBe(statement)
+  })
+})
