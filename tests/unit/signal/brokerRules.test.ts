@@ -19,12 +19,14 @@ describe('broker rules', () => {
 
   it('refuses retained and oversized messages', () => {
     const topic = 'a'.repeat(30)
-    expect(judgePublish({ topic, retain: false, payload: { length: 100 } })).toEqual({ ok: true })
-    expect(judgePublish({ topic, retain: true, payload: { length: 100 } })).toMatchObject({
+    expect(judgePublish({ topic, qos: 0, retain: false, payload: { length: 100 } })).toEqual({
+      ok: true,
+    })
+    expect(judgePublish({ topic, qos: 0, retain: true, payload: { length: 100 } })).toMatchObject({
       ok: false,
     })
     expect(
-      judgePublish({ topic, retain: false, payload: { length: MAX_PAYLOAD_BYTES + 1 } }),
+      judgePublish({ topic, qos: 0, retain: false, payload: { length: MAX_PAYLOAD_BYTES + 1 } }),
     ).toMatchObject({
       ok: false,
       reason: 'payload too large',
