@@ -25,8 +25,14 @@ export class TrustedProxies {
       const family = isIP(normalize(address))
       if (family === 0) throw new Error(`not an address or range: ${entry}`)
       const type = family === 4 ? 'ipv4' : 'ipv6'
-      if (prefix === undefined) this.#list.addAddress(normalize(address), type)
-      else this.#list.addSubnet(normalize(address), Number(prefix), type)
+      if (prefix === undefined) {
+        this.#list.addAddress(normalize(address), type)
+        continue
+      }
+      const bits = Number(prefix)
+      if (!/^\d+$/.test(prefix) || bits > (family === 4 ? 32 : 128))
+        throw new Error(`not an address or range: ${entry}`)
+      this.#list.addSubnet(normalize(address), bits, type)
     }
     this.size = entries.length
   }
