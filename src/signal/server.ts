@@ -52,10 +52,11 @@ export interface HostOptions {
    */
   trustedProxies?: readonly string[]
   /**
-   * Sees every byte a client sends the broker, as it arrives and after the size check. For
-   * tests that check what the broker learns; a host leaves it unset.
+   * Sees every byte a client sends the broker, as it arrives and after the size check, with the
+   * upgrade request of its connection. For tests that check what the broker learns; a host
+   * leaves it unset.
    */
-  onClientBytes?: (chunk: Buffer) => void
+  onClientBytes?: (chunk: Buffer, connection: IncomingMessage) => void
   /** Extra request handlers (for example the TURN credential endpoint), tried before files. */
   routes?: ((req: IncomingMessage, res: ServerResponse) => boolean)[]
 }
@@ -225,7 +226,12 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       else openByAddress.set(address, left)
     })
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const stream = guardedStream(ws, maxPacketBytes, options.onClientBytes)
+      const tap = options.onClientBytes
+      const stream = guardedStream(
+        ws,
+        maxPacketBytes,
+        tap === undefined ? undefined : (chunk) => tap(chunk, req),
+      )
       stream.on('error', () => ws.terminate())
       broker.handle(stream, req)
     })
