@@ -9,7 +9,8 @@
  * subscription is refused), no retained messages (refused), so nothing waits for a client that
  * is away. Limits it enforces on every client (see HostOptions and main.ts):
  *   - packets: a connection is cut as soon as a packet's fixed header declares more than
- *     `maxPacketBytes`, before the packet is read; a WebSocket message may not exceed it either;
+ *     `maxPacketBytes`, before the packet is read; a WebSocket message may hold no more than one
+ *     such packet;
  *   - connections: `maxConnectionsPerAddress` open at once and `connectionsPerMinute` new ones
  *     per client address, refused with HTTP 429 at the upgrade;
  *   - client address: the peer's, or, only when the peer is one of `trustedProxies`, the right-
@@ -42,8 +43,8 @@ export interface HostOptions {
   /** WebSocket connections one client address may hold open at once (default 20). */
   maxConnectionsPerAddress?: number
   /**
-   * The largest MQTT packet (remaining length) and WebSocket message the broker reads (default
-   * 17 KiB: a 16 KiB payload plus headers). A connection that declares more is cut at once.
+   * The largest MQTT packet (remaining length) the broker reads, and so the largest WebSocket
+   * message (default 17 KiB: a 16 KiB payload plus headers). A connection that declares more is cut at once.
    */
   maxPacketBytes?: number
   /**
@@ -209,7 +210,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     }
     serveFile(root, req, res).catch(() => res.writeHead(500).end())
   })
-  const wss = new WebSocketServer({ noServer: true, maxPayload: maxPacketBytes })
+  // One WebSocket message carries at most one whole packet: its fixed header (up to 5 bytes)
+  // and its remaining length.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: maxPacketBytes + 5 })
   server.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname
     if (path !== '/mqtt') return refuseUpgrade(socket, 404, 'Not Found')

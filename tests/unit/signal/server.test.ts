@@ -3,6 +3,7 @@ import mqtt, { type MqttClient } from 'mqtt'
 import { generate, parser, type Packet } from 'mqtt-packet'
 import WebSocket from 'ws'
 import { startHost, type HostOptions, type RunningHost } from '../../../src/signal/server.ts'
+import { MAX_PAYLOAD_BYTES } from '../../../src/signal/brokerRules.ts'
 
 // The broker as a stranger meets it: a real host on a free port, real MQTT clients over
 // WebSocket, and raw frames for what no well-behaved client sends.
@@ -134,6 +135,16 @@ describe('the signaling broker', () => {
     const got = receivedUntil(a, 'hello')
     await b.publishAsync(TOPIC, 'hello')
     expect(await got).toEqual(['hello'])
+  })
+
+  it('relays the largest payload Trystero may send, whole', async () => {
+    const url = await start()
+    const [a, b] = [await member(url), await member(url)]
+    await a.subscribeAsync(TOPIC)
+    const largest = 'x'.repeat(MAX_PAYLOAD_BYTES)
+    const got = receivedUntil(a, largest)
+    await b.publishAsync(TOPIC, largest)
+    expect((await got).map((m) => m.length)).toEqual([MAX_PAYLOAD_BYTES])
   })
 
   it('refuses a client that asks it to keep a session (clean: false)', async () => {
