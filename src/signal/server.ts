@@ -1,27 +1,72 @@
 /**
  * Tend's host: serves the built app (dist/) and, on the same port at /mqtt, an MQTT-over-
  * WebSocket broker (aedes) that relays Trystero's encrypted signaling between members'
- * browsers. The broker keeps nothing: QoS 0, no retained messages, in-memory subscriptions only.
- * It never sees a pod's documents — those travel peer to peer over WebRTC.
+ * browsers. It never sees a pod's documents — those travel peer to peer over WebRTC.
+ *
+ * What the broker holds, exactly: the subscriptions of the clients connected now, in memory, and
+ * each connection's current packet while it arrives. No sessions (a CONNECT with clean: false is
+ * refused), no last wills (refused), no QoS 1 or 2 (such a publish ends the connection; such a
+ * subscription is refused), no retained messages (refused), so nothing waits for a client that
+ * is away. Limits it enforces on every client (see HostOptions and main.ts):
+ *   - packets: a connection is cut as soon as a packet's fixed header declares more than
+ *     `maxPacketBytes`, before the packet is read; a WebSocket message may hold no more than one
+ *     such packet;
+ *   - connections: `maxConnectionsPerAddress` open at once and `connectionsPerMinute` new ones
+ *     per client address, refused with HTTP 429 at the upgrade;
+ *   - client address: the peer's, or, only when the peer is one of `trustedProxies`, the right-
+ *     most untrusted entry of its X-Forwarded-For (clientAddress.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { readFile, stat } from 'node:fs/promises'
 import { extname, join, normalize, resolve } from 'node:path'
-import type { AddressInfo } from 'node:net'
-import { Aedes } from 'aedes'
-import { WebSocketServer, createWebSocketStream } from 'ws'
-import { MAX_PAYLOAD_BYTES, RateLimiter, isAllowedTopic, judgePublish } from './brokerRules.ts'
+import { Duplex } from 'node:stream'
+import type { AddressInfo, Socket } from 'node:net'
+import { Aedes, type AuthenticateError, type Client } from 'aedes'
+import { WebSocketServer, createWebSocketStream, type WebSocket } from 'ws'
+import {
+  DEFAULT_MAX_PACKET_BYTES,
+  PacketSizeGuard,
+  RateLimiter,
+  isAllowedSubscription,
+  judgeConnect,
+  judgePublish,
+} from './brokerRules.ts'
+import { TrustedProxies, clientAddress } from './clientAddress.ts'
 
 export interface HostOptions {
   port: number
   host: string
   /** Folder of the built app; null runs the broker alone. */
   staticDir: string | null
-  /** New WebSocket connections allowed per address per minute. */
+  /** New WebSocket connections allowed per client address per minute (default 120). */
   connectionsPerMinute?: number
+  /** WebSocket connections one client address may hold open at once (default 20). */
+  maxConnectionsPerAddress?: number
+  /**
+   * The largest MQTT packet (remaining length) the broker reads, and so the largest WebSocket
+   * message (default 17 KiB: a 16 KiB payload plus headers). A connection that declares more is cut at once.
+   */
+  maxPacketBytes?: number
+  /**
+   * Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR ranges). Empty by
+   * default: every limit counts the direct peer's address.
+   */
+  trustedProxies?: readonly string[]
+  /**
+   * Sees every byte a client sends the broker, as it arrives and after the size check, with the
+   * upgrade request of its connection. For tests that check what the broker learns; a host
+   * leaves it unset.
+   */
+  onClientBytes?: (chunk: Buffer, connection: IncomingMessage) => void
   /** Extra request handlers (for example the TURN credential endpoint), tried before files. */
   routes?: ((req: IncomingMessage, res: ServerResponse) => boolean)[]
 }
+
+export const HOST_DEFAULTS = {
+  connectionsPerMinute: 120,
+  maxConnectionsPerAddress: 20,
+  maxPacketBytes: DEFAULT_MAX_PACKET_BYTES,
+} as const
 
 export interface RunningHost {
   url: string
@@ -69,9 +114,78 @@ async function serveFile(root: string, req: IncomingMessage, res: ServerResponse
   res.end(body)
 }
 
+/**
+ * The broker's side of one WebSocket: the bytes pass a PacketSizeGuard before aedes parses
+ * them, so a declared-huge packet ends the connection instead of filling memory.
+ */
+function guardedStream(
+  ws: WebSocket,
+  maxPacketBytes: number,
+  onClientBytes: ((chunk: Buffer) => void) | undefined,
+): Duplex {
+  const inner = createWebSocketStream(ws)
+  const guard = new PacketSizeGuard(maxPacketBytes)
+  const outer = new Duplex({
+    read() {
+      inner.resume()
+    },
+    write(chunk: Buffer, encoding, callback) {
+      inner.write(chunk, encoding, callback)
+    },
+    final(callback) {
+      inner.end(() => callback())
+    },
+    destroy(error, callback) {
+      inner.destroy()
+      ws.terminate()
+      callback(error)
+    },
+  })
+  inner.on('data', (chunk: Buffer) => {
+    if (!guard.accept(chunk)) {
+      outer.destroy(new Error(`packet larger than ${maxPacketBytes} bytes`))
+      return
+    }
+    onClientBytes?.(chunk)
+    if (!outer.push(chunk)) inner.pause()
+  })
+  inner.on('end', () => outer.push(null))
+  inner.on('error', (error) => outer.destroy(error))
+  inner.on('close', () => outer.destroy())
+  return outer
+}
+
+/** Answers a WebSocket upgrade with a plain HTTP status and closes the socket. */
+function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+  const raw = socket as Socket
+  raw.on('error', () => raw.destroy())
+  raw.write(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
+  raw.destroySoon()
+}
+
 /** Starts the host; resolves once it listens. */
 export async function startHost(options: HostOptions): Promise<RunningHost> {
+  const maxPacketBytes = options.maxPacketBytes ?? HOST_DEFAULTS.maxPacketBytes
+  const maxOpen = options.maxConnectionsPerAddress ?? HOST_DEFAULTS.maxConnectionsPerAddress
+  const trusted = new TrustedProxies(options.trustedProxies ?? [])
+
   const broker = await Aedes.createBroker({ heartbeatInterval: 60_000 })
+  // Why a CONNECT is refused, kept from preConnect (which sees the packet) for authenticate
+  // (which can answer with a CONNACK saying so).
+  const refusedConnects = new WeakMap<Client, string>()
+  broker.preConnect = (client, packet, callback) => {
+    const reason = judgeConnect(packet)
+    if (reason !== null) refusedConnects.set(client, reason)
+    callback(null, true)
+  }
+  broker.authenticate = (client, _username, _password, done) => {
+    const reason = refusedConnects.get(client)
+    if (reason === undefined) return done(null, true)
+    const error = Object.assign(new Error(reason), {
+      returnCode: 5 as AuthenticateError['returnCode'],
+    })
+    done(error, false)
+  }
   broker.authorizePublish = (client, packet, callback) => {
     // The broker's own $SYS heartbeats have no client.
     if (client === null) return callback(null)
@@ -79,9 +193,13 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     callback(verdict.ok ? null : new Error(verdict.reason))
   }
   broker.authorizeSubscribe = (_client, subscription, callback) => {
-    callback(null, isAllowedTopic(subscription.topic) ? subscription : null)
+    callback(null, isAllowedSubscription(subscription) ? subscription : null)
   }
-  const limiter = new RateLimiter(options.connectionsPerMinute ?? 120, 60_000)
+  const limiter = new RateLimiter(
+    options.connectionsPerMinute ?? HOST_DEFAULTS.connectionsPerMinute,
+    60_000,
+  )
+  const openByAddress = new Map<string, number>()
 
   const root = options.staticDir === null ? null : resolve(options.staticDir)
   const server: Server = createServer((req, res) => {
@@ -92,16 +210,31 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     }
     serveFile(root, req, res).catch(() => res.writeHead(500).end())
   })
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES + 1024 })
+  // One WebSocket message carries at most one whole packet: its fixed header (up to 5 bytes)
+  // and its remaining length.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: maxPacketBytes + 5 })
   server.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname
-    const address = req.socket.remoteAddress ?? 'unknown'
-    if (path !== '/mqtt' || !limiter.allow(address, Date.now())) {
-      socket.destroy()
-      return
+    if (path !== '/mqtt') return refuseUpgrade(socket, 404, 'Not Found')
+    const address = clientAddress(req, trusted)
+    const open = openByAddress.get(address) ?? 0
+    if (!limiter.allow(address, Date.now()) || open >= maxOpen) {
+      return refuseUpgrade(socket, 429, 'Too Many Requests')
     }
+    // Counted from the upgrade on, and freed when the TCP socket closes, however it ends.
+    openByAddress.set(address, open + 1)
+    socket.once('close', () => {
+      const left = (openByAddress.get(address) ?? 1) - 1
+      if (left <= 0) openByAddress.delete(address)
+      else openByAddress.set(address, left)
+    })
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const stream = createWebSocketStream(ws)
+      const tap = options.onClientBytes
+      const stream = guardedStream(
+        ws,
+        maxPacketBytes,
+        tap === undefined ? undefined : (chunk) => tap(chunk, req),
+      )
       stream.on('error', () => ws.terminate())
       broker.handle(stream, req)
     })

@@ -8,6 +8,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { RateLimiter } from './brokerRules.ts'
+import { TrustedProxies, clientAddress } from './clientAddress.ts'
 
 export interface TurnCredentials {
   username: string
@@ -49,22 +50,39 @@ export interface TurnEndpointOptions {
   ttlSeconds: number
   /** When set, a request must carry it (header `x-tend-passphrase`). */
   passphrase: string | null
-  /** Credential requests allowed per address per minute. */
+  /** Credential requests allowed per client address per minute (with the passphrase, if set). */
   perMinute: number
+  /**
+   * Requests with a missing or wrong passphrase allowed per client address per minute. Counted
+   * apart, so guessing neither uses up the members' budget nor goes on unchecked. Default 10.
+   */
+  failedPerMinute?: number
+  /** Reverse proxies whose X-Forwarded-For is believed (see clientAddress.ts); none if unset. */
+  trustedProxies?: readonly string[]
   now?: () => number
 }
 
 export const TURN_CREDENTIALS_PATH = '/turn-credentials'
 
+function samePassphrase(given: string | string[] | undefined, expected: string): boolean {
+  if (typeof given !== 'string') return false
+  const a = Buffer.from(given)
+  const b = Buffer.from(expected)
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
 /**
- * The host's endpoint: GET /turn-credentials → `{ iceServers, expiresAt }`. Rate-limited per
- * address; refuses requests without the community passphrase when one is configured. Returns a
- * route handler for `startHost` (true when it answered).
+ * The host's endpoint: GET /turn-credentials → `{ iceServers, expiresAt }`. Refuses requests
+ * without the community passphrase when one is configured. Two budgets per client address: one
+ * for requests that carry the passphrase (or all, when none is set), one for those that do not.
+ * Returns a route handler for `startHost` (true when it answered).
  */
 export function turnCredentialsRoute(
   options: TurnEndpointOptions,
 ): (req: IncomingMessage, res: ServerResponse) => boolean {
   const limiter = new RateLimiter(options.perMinute, 60_000)
+  const failures = new RateLimiter(options.failedPerMinute ?? 10, 60_000)
+  const trusted = new TrustedProxies(options.trustedProxies ?? [])
   const now = options.now ?? (() => Date.now())
   return (req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname
@@ -74,16 +92,24 @@ export function turnCredentialsRoute(
       res.writeHead(405, headers).end(JSON.stringify({ error: 'use GET' }))
       return true
     }
-    if (!limiter.allow(req.socket.remoteAddress ?? 'unknown', now())) {
+    const address = clientAddress(req, trusted)
+    const tooMany = () =>
       res
         .writeHead(429, { ...headers, 'retry-after': '60' })
         .end(JSON.stringify({ error: 'too many requests' }))
+    if (
+      options.passphrase !== null &&
+      !samePassphrase(req.headers['x-tend-passphrase'], options.passphrase)
+    ) {
+      if (!failures.allow(address, now())) tooMany()
+      else
+        res
+          .writeHead(401, headers)
+          .end(JSON.stringify({ error: 'this community needs its passphrase' }))
       return true
     }
-    if (options.passphrase !== null && req.headers['x-tend-passphrase'] !== options.passphrase) {
-      res
-        .writeHead(401, headers)
-        .end(JSON.stringify({ error: 'this community needs its passphrase' }))
+    if (!limiter.allow(address, now())) {
+      tooMany()
       return true
     }
     const minted = mintTurnCredentials(options.secret, {

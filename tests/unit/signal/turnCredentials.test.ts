@@ -44,6 +44,7 @@ describe('the credential endpoint', () => {
       ttlSeconds: 600,
       passphrase: null,
       perMinute: 3,
+      failedPerMinute: 2,
       now: () => now,
       ...overrides,
     })
@@ -89,5 +90,45 @@ describe('the credential endpoint', () => {
       headers: { 'x-tend-passphrase': 'our garden' },
     })
     expect(res.status).toBe(200)
+  })
+
+  // Regression: wrong passphrases counted against the same budget as good requests, so anyone
+  // sharing an address with members (or knocking from it) could lock them out.
+  it('counts wrong passphrases apart from the requests of members who have it', async () => {
+    const { base, advance } = await serve({ passphrase: 'our garden' })
+    const ask = (passphrase: string) =>
+      fetch(`${base}/turn-credentials`, { headers: { 'x-tend-passphrase': passphrase } }).then(
+        (r) => r.status,
+      )
+    const wrong = []
+    for (let i = 0; i < 5; i++) wrong.push(await ask('guess'))
+    expect(wrong).toEqual([401, 401, 429, 429, 429])
+    const right = []
+    for (let i = 0; i < 4; i++) right.push(await ask('our garden'))
+    expect(right).toEqual([200, 200, 200, 429])
+    advance(60_000)
+    expect(await ask('guess')).toBe(401)
+  })
+
+  it('takes the address from X-Forwarded-For only when a trusted proxy sent it', async () => {
+    const from = (base: string, address: string) =>
+      fetch(`${base}/turn-credentials`, { headers: { 'x-forwarded-for': address } }).then(
+        (r) => r.status,
+      )
+    const proxied = await serve({ trustedProxies: ['127.0.0.1', '::1'] })
+    const first = []
+    for (let i = 0; i < 4; i++) first.push(await from(proxied.base, '203.0.113.1'))
+    expect(first).toEqual([200, 200, 200, 429])
+    // Another member behind the same proxy has a budget of their own.
+    expect(await from(proxied.base, '203.0.113.2')).toBe(200)
+    // What the client wrote left of the proxy's entry does not count.
+    expect(await from(proxied.base, '198.51.100.9, 203.0.113.1')).toBe(429)
+    close()
+
+    // Without trusted proxies, a spoofed header changes nothing: all are 127.0.0.1.
+    const direct = await serve()
+    const spoofed = []
+    for (let i = 0; i < 4; i++) spoofed.push(await from(direct.base, `203.0.113.${10 + i}`))
+    expect(spoofed).toEqual([200, 200, 200, 429])
   })
 })
