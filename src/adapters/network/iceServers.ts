@@ -5,6 +5,7 @@
  * expire; when the host cannot be reached, unexpired cached ones are used, else the pod's plain
  * servers — the app keeps working from storage either way.
  */
+import { usableIceServers } from './connectionSettings.ts'
 import type { ConnectionSettings } from '../device/deviceStore.ts'
 
 export interface IceGrant {
@@ -26,14 +27,6 @@ export interface IceSource {
   forget(connection: ConnectionSettings): void
 }
 
-function isIceServer(v: unknown): v is RTCIceServer {
-  if (typeof v !== 'object' || v === null) return false
-  const urls = (v as { urls?: unknown }).urls
-  return (
-    typeof urls === 'string' || (Array.isArray(urls) && urls.every((u) => typeof u === 'string'))
-  )
-}
-
 /** Where credentials are kept between visits, so a pod opened offline still has its relay. */
 export interface GrantStore {
   load(key: string): IceGrant | null
@@ -50,7 +43,7 @@ export function localGrantStore(): GrantStore {
         if (raw === null || raw === undefined) return null
         const grant = JSON.parse(raw) as { iceServers?: unknown; expiresAt?: unknown }
         if (!Array.isArray(grant.iceServers) || typeof grant.expiresAt !== 'number') return null
-        return { iceServers: grant.iceServers.filter(isIceServer), expiresAt: grant.expiresAt }
+        return { iceServers: usableIceServers(grant.iceServers), expiresAt: grant.expiresAt }
       } catch {
         return null
       }
@@ -112,7 +105,7 @@ export function createIceSource(
         expiresAt?: unknown
       }
       if (!Array.isArray(body.iceServers) || typeof body.expiresAt !== 'number') return null
-      return { iceServers: body.iceServers.filter(isIceServer), expiresAt: body.expiresAt }
+      return { iceServers: usableIceServers(body.iceServers), expiresAt: body.expiresAt }
     } catch {
       return null
     } finally {

@@ -12,6 +12,7 @@ import { isValidDocumentId } from '@automerge/automerge-repo'
 import { fromBase64Url, toBase64Url } from '../crypto/encoding.ts'
 import { decodeSecret, podMac } from '../crypto/roomKeys.ts'
 import type { ConnectionSettings } from '../device/deviceStore.ts'
+import { linkSettingsProblems, usableIceServers } from './connectionSettings.ts'
 
 export interface Invite {
   inviteId: string
@@ -61,9 +62,17 @@ function canonical(wire: Omit<Wire, 'mac'>): string {
   ])
 }
 
-/** Only the URLs of ICE servers travel in links: credentials are fetched, never shared. */
+/**
+ * Only STUN addresses travel in links. A TURN relay is useless without credentials, and those
+ * are fetched from the community host (`iceEndpoint`), never shared.
+ */
 function publicIceServers(servers: RTCIceServer[]): { urls: string | string[] }[] {
-  return servers.map((s) => ({ urls: s.urls }))
+  const stun = (u: string) => /^stuns?:/.test(u)
+  return servers.flatMap((s): { urls: string | string[] }[] => {
+    if (!Array.isArray(s.urls)) return stun(s.urls) ? [{ urls: s.urls }] : []
+    const urls = s.urls.filter(stun)
+    return urls.length > 0 ? [{ urls }] : []
+  })
 }
 
 export async function encodeInvite(invite: Invite, appBase: string): Promise<string> {
@@ -86,14 +95,6 @@ export async function encodeInvite(invite: Invite, appBase: string): Promise<str
 
 function isStringArray(v: unknown): v is string[] {
   return Array.isArray(v) && v.every((x) => typeof x === 'string')
-}
-
-function isWsUrl(url: string): boolean {
-  try {
-    return ['ws:', 'wss:'].includes(new URL(url).protocol)
-  } catch {
-    return false
-  }
 }
 
 /**
@@ -156,8 +157,11 @@ export async function decodeInvite(link: string, now: number): Promise<Invite> {
       `This invite expired on ${new Date(exp).toLocaleDateString()}. Ask a member for a new one.`,
     )
   }
-  if (!sig.every(isWsUrl))
-    throw new InviteError('This invite names a connection service Tend cannot use.')
+  const problems = linkSettingsProblems({ signalingUrls: sig, iceServers: ice, iceEndpoint: iceEp })
+  if (problems.length > 0)
+    throw new InviteError(
+      `This invite’s connection settings cannot be used (${problems[0]}), so Tend will not open it; your other pods are untouched. Ask for a fresh link.`,
+    )
   return {
     inviteId: id,
     documentId: doc,
@@ -167,7 +171,7 @@ export async function decodeInvite(link: string, now: number): Promise<Invite> {
     expiresAt: exp,
     connection: {
       signalingUrls: sig,
-      iceServers: ice as RTCIceServer[],
+      iceServers: usableIceServers(ice),
       iceEndpoint: iceEp,
       passphrase: null,
     },

@@ -12,6 +12,7 @@ import type { ConnectionSettings } from '../device/deviceStore.ts'
 import { deriveRoomKeys } from '../crypto/roomKeys.ts'
 import { hasReflexiveServers, pathFromStats, type StatsEntry } from './connectionPath.ts'
 import { meshDebug } from './debugLog.ts'
+import { usableIceServers } from './connectionSettings.ts'
 import type { Handshake, HandshakeValue, MeshRoom, PathKind, RoomOpener } from './meshRoom.ts'
 
 export interface PodLink {
@@ -30,6 +31,8 @@ export interface PodLink {
  * and a room that reaches nobody closes its stalled connections before it reopens.
  */
 const serversByRoom = new Map<string, RTCIceServer[]>()
+/** Set while a connection is made with no ICE servers (the browser refused the rooms'). */
+let withoutServers = false
 const madeConnections = new Set<RTCPeerConnection>()
 
 function currentIceServers(): RTCIceServer[] {
@@ -58,7 +61,7 @@ function currentIceServers(): RTCIceServer[] {
 function trackedClassOf(Base: typeof RTCPeerConnection): typeof RTCPeerConnection {
   return class TendPeerConnection extends Base {
     constructor(config?: RTCConfiguration) {
-      super({ ...config, iceServers: currentIceServers() })
+      super({ ...config, iceServers: withoutServers ? [] : currentIceServers() })
       madeConnections.add(this)
       this.addEventListener('connectionstatechange', () => {
         if (this.connectionState === 'closed') madeConnections.delete(this)
@@ -89,7 +92,19 @@ function trackedConnectionClass(): typeof RTCPeerConnection {
   connectionClass ??= class TendConnectionMaker {
     constructor(config?: RTCConfiguration) {
       realmClass ??= trackedClassOf(RTCPeerConnection)
-      return new realmClass(config)
+      try {
+        return new realmClass(config)
+      } catch (error) {
+        // A browser stricter than the checks in connectionSettings.ts: connect without ICE
+        // servers (same network) rather than not at all, and say so.
+        console.warn(`Tend: ICE servers refused by this browser, connecting without: ${error}`)
+        withoutServers = true
+        try {
+          return new realmClass(config)
+        } finally {
+          withoutServers = false
+        }
+      }
     }
   } as unknown as typeof RTCPeerConnection
   return connectionClass
@@ -241,7 +256,8 @@ export function trysteroRoomOpener(
     meshDebug(
       `room ${podKey.slice(0, 6)} opens with ${iceServers.flatMap((s) => s.urls).join(' ') || 'no ICE servers'}`,
     )
-    serversByRoom.set(podKey, iceServers)
+    // Only entries a browser accepts: one pod's unusable entry must not stop every pod.
+    serversByRoom.set(podKey, usableIceServers(iceServers))
     lastRoomOpenedAt = Date.now()
     const room = joinRoom(
       {
@@ -251,7 +267,7 @@ export function trysteroRoomOpener(
           urls: link.connection.signalingUrls,
           redundancy: link.connection.signalingUrls.length,
         },
-        rtcConfig: { iceServers },
+        rtcConfig: { iceServers: usableIceServers(iceServers) },
         rtcPolyfill: trackedConnectionClass(),
       },
       keys.roomId,

@@ -6,6 +6,13 @@ import { useMeshLeader, usePodReach, useTryAgain } from '../../hooks/useMesh.ts'
 import { usePodEntry } from '../../hooks/useDeviceData.ts'
 import { useServices } from '../../hooks/services.ts'
 import { formatDateTime } from '../common/labels.ts'
+import {
+  MAX_ICE_SERVERS,
+  MAX_SIGNALING_URLS,
+  iceUrlProblem,
+  relayHostOf,
+  signalingUrlProblem,
+} from '../../adapters/network/connectionSettings.ts'
 
 const PATH_TEXT: Record<PathKind, string> = {
   'same-network': 'on the same network',
@@ -140,10 +147,12 @@ function ConnectionSettingsForm(props: { url: string; connection: ConnectionSett
       .split(/\s+/)
       .map((u) => u.trim())
       .filter((u) => u !== '')
-    const bad = urls.filter((u) => !/^wss?:\/\/[^\s]+$/.test(u))
-    if (urls.length === 0 || bad.length > 0) {
+    const bad = urls.filter((u) => signalingUrlProblem(u) !== null)
+    if (urls.length === 0 || bad.length > 0 || urls.length > MAX_SIGNALING_URLS) {
       setMessage(
-        `Each line must be a ws:// or wss:// address${bad.length > 0 ? ` (not “${bad[0]}”)` : ''}.`,
+        urls.length > MAX_SIGNALING_URLS
+          ? `At most ${MAX_SIGNALING_URLS} signaling services.`
+          : `Each line must be a ws:// or wss:// address${bad.length > 0 ? ` (not “${bad[0]}”)` : ''}.`,
       )
       return
     }
@@ -151,9 +160,21 @@ function ConnectionSettingsForm(props: { url: string; connection: ConnectionSett
       .split(/\s+/)
       .map((u) => u.trim())
       .filter((u) => u !== '')
-    const badIce = iceUrls.filter((u) => !/^(stun|stuns|turn|turns):[^\s]+$/.test(u))
+    const badIce = iceUrls.filter((u) => iceUrlProblem(u) !== null)
     if (badIce.length > 0) {
       setMessage(`Each relay line must be a stun: or turn: address (not “${badIce[0]}”).`)
+      return
+    }
+    // A TURN relay needs credentials, which only the community host hands out.
+    const turn = iceUrls.find((u) => u.startsWith('turn'))
+    if (turn !== undefined) {
+      setMessage(
+        `A TURN relay (“${turn}”) needs credentials, which Tend fetches from your community’s host; list only stun: addresses here.`,
+      )
+      return
+    }
+    if (iceUrls.length > MAX_ICE_SERVERS) {
+      setMessage(`At most ${MAX_ICE_SERVERS} STUN servers.`)
       return
     }
     const entry = await device.getPod(props.url)
@@ -173,7 +194,7 @@ function ConnectionSettingsForm(props: { url: string; connection: ConnectionSett
       <p data-testid="relay-setting">
         {relay === null
           ? 'No relay: members sync when their devices can reach each other directly (for example on the same network).'
-          : `Relay: your community’s host hands out short-lived relay passes (${new URL(relay).host}).`}
+          : `Relay: your community’s host hands out short-lived relay passes (${relayHostOf(relay)}).`}
       </p>
       {relay !== null && (
         <>

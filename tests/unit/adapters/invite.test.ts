@@ -8,7 +8,7 @@ import {
   inviteProof,
   type Invite,
 } from '../../../src/adapters/network/invite.ts'
-import { deriveRoomKeys } from '../../../src/adapters/crypto/roomKeys.ts'
+import { deriveRoomKeys, podMac } from '../../../src/adapters/crypto/roomKeys.ts'
 import { fromBase64Url, randomBytes, toBase64Url } from '../../../src/adapters/crypto/encoding.ts'
 
 const NOW = Date.UTC(2026, 10, 25)
@@ -43,6 +43,19 @@ function tamper(link: string, change: (wire: Record<string, unknown>) => void): 
   return `${head}#/join/${toBase64Url(new TextEncoder().encode(JSON.stringify(wire)))}`
 }
 
+/** MACs a tampered link again with the pod secret it carries, as anyone holding it can. */
+async function reMac(link: string, secret: string): Promise<string> {
+  const [, payload] = link.split('#/join/') as [string, string]
+  const wire = JSON.parse(new TextDecoder().decode(fromBase64Url(payload))) as Record<string, never>
+  const canonical = JSON.stringify(
+    ['v', 'id', 'doc', 'sec', 'pod', 'by', 'exp', 'sig', 'ice', 'iceEp'].map((k) => wire[k]),
+  )
+  const mac = await podMac(secret, canonical)
+  return tamper(link, (w) => {
+    w['mac'] = mac
+  })
+}
+
 describe('invite links', () => {
   it('round-trip everything, with the secret only in the fragment', async () => {
     const original = invite()
@@ -68,7 +81,8 @@ describe('invite links', () => {
       'secret-pass',
     )
     const decoded = await decodeInvite(link, NOW)
-    expect(decoded.connection.iceServers).toEqual([{ urls: 'turn:h:3478' }])
+    // A TURN relay is useless without credentials: only STUN addresses travel.
+    expect(decoded.connection.iceServers).toEqual([])
     expect(decoded.connection.iceEndpoint).toBe('https://h/turn-credentials')
     expect(decoded.connection.passphrase).toBeNull()
     expect(Buffer.from(fromBase64Url(link.split('#/join/')[1] ?? '')).toString()).not.toContain(
@@ -84,6 +98,26 @@ describe('invite links', () => {
     await expect(decodeInvite(redirected, NOW)).rejects.toThrow('changed after it was made')
     const rekeyed = tamper(link, (w) => (w['sec'] = toBase64Url(randomBytes(32))))
     await expect(decodeInvite(rekeyed, NOW)).rejects.toThrow('changed after it was made')
+  })
+
+  it('refuses a link whose connection settings a browser could not use', async () => {
+    const secret = toBase64Url(randomBytes(32))
+    // Made by hand (or by a hostile member) with the right secret, so its MAC holds.
+    for (const [iceServers, iceEndpoint, why] of [
+      [[{ urls: 'turn:evil.example:3478' }], null, /TURN relay is named without its credentials/],
+      [[], 'not a url', /not a web address/],
+      [[{ urls: 'https://evil.example' }], null, /not a stun: or turn: address/],
+    ] as const) {
+      const link = await encodeInvite(invite({ secret }), BASE)
+      const hostile = tamper(link, (wire) => {
+        wire['ice'] = iceServers
+        wire['iceEp'] = iceEndpoint
+      })
+      const resigned = await reMac(hostile, secret)
+      await expect(decodeInvite(resigned, NOW)).rejects.toThrow(InviteError)
+      await expect(decodeInvite(resigned, NOW)).rejects.toThrow(why)
+      await expect(decodeInvite(resigned, NOW)).rejects.toThrow(/other pods are untouched/)
+    }
   })
 
   it('says a cut-off link is incomplete', async () => {
