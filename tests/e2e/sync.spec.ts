@@ -76,6 +76,14 @@ describe('three members syncing peer to peer', () => {
     await addMember(c.page, 'Ivy', 'Experienced')
     // The leader tab publishes the sync status every two seconds.
     await expect.poll(() => c.page.getByTestId('waiting').count(), { timeout: 15_000 }).toBe(1)
+    // Per member: at least Ivy has reached neither Amara's device nor Bo's (as far as this
+    // device last saw what theirs hold).
+    await expect
+      .poll(() => c.page.getByTestId('waiting-for').locator('li').allTextContents())
+      .toEqual([
+        expect.stringMatching(/^[1-9]\d* changes? waiting for Amara$/),
+        expect.stringMatching(/^[1-9]\d* changes? waiting for Bo$/),
+      ])
     await c.context.setOffline(false)
 
     const all = ['Amara', 'Bo', 'Cy', 'Dee', 'Eli', 'Fay', 'Gus', 'Hal', 'Ivy']

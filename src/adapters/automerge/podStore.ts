@@ -6,7 +6,7 @@
  * repaired), which keeps the seam for a cached view at start-up (design.md, "Opening fast").
  */
 import type { AutomergeUrl, DocHandle, Repo } from '@automerge/automerge-repo'
-import { isValidAutomergeUrl } from '@automerge/automerge-repo'
+import { decodeHeads, isValidAutomergeUrl, type UrlHeads } from '@automerge/automerge-repo'
 import { next as Automerge } from '@automerge/automerge/slim'
 import type { PodDoc } from '../../schema/podDocument.ts'
 import { parsePodDoc } from '../../schema/parsePodDoc.ts'
@@ -44,6 +44,11 @@ export interface PodStore {
   peek(url: string): PodDoc | null
   /** The pod's current heads, or null if not loaded. */
   heads(url: string): string[] | null
+  /**
+   * How many of the changes this device holds are not among those a device holding `heads`
+   * has; null when the pod is not loaded. Heads this device does not know are left out.
+   */
+  changesMissingFrom(url: string, heads: readonly string[]): number | null
   /** The heads a peer's storage was last seen to hold, and when. */
   syncInfo(url: string, storageId: string): { heads: string[]; at: number } | null
 }
@@ -232,6 +237,27 @@ export function createPodStore(repo: Repo, shareRules: ShareRules): PodStore {
     heads(url) {
       const handle = loaded.get(url)
       return handle?.isReady() === true ? [...handle.heads()] : null
+    },
+
+    changesMissingFrom(url, heads) {
+      const handle = loaded.get(url)
+      if (handle === undefined || !handle.isReady()) return null
+      const doc = handle.doc()
+      // The repo speaks of heads in its URL encoding; Automerge in hex. A head that is not
+      // one, or that this device does not have, is left out.
+      const known = heads.flatMap((h) => {
+        try {
+          const [hex] = decodeHeads([h] as unknown as UrlHeads)
+          return hex !== undefined && Automerge.hasHeads(doc, [hex]) ? [hex] : []
+        } catch {
+          return []
+        }
+      })
+      try {
+        return Automerge.getChangesMetaSince(doc, known).length
+      } catch {
+        return null
+      }
     },
 
     syncInfo(url, storageId) {

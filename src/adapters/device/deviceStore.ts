@@ -48,6 +48,11 @@ export interface PodEntry {
   lastSyncByKey: Record<string, number>
   /** The pod's heads the last time a peer was seen to hold everything this device had. */
   syncedHeads: string[] | null
+  /**
+   * The pod's heads each member's device (by public key) was last seen to hold, so the sync
+   * panel can say how many changes are still waiting for each. Absent in older entries.
+   */
+  heldByKey?: Record<string, string[]>
 }
 
 export interface PendingJoin {

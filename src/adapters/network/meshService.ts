@@ -31,6 +31,11 @@ export interface PodMeshStatus {
   peers: { publicKey: string; path: PathKind }[]
   /** Whether this device has changes no member's device has confirmed yet. */
   waiting: boolean
+  /**
+   * For each member's device seen before (by public key): how many changes this device holds
+   * that it has not confirmed. Devices never seen are absent.
+   */
+  waitingFor: Record<string, number>
   /** A member's device was found lately but no network path reached it (a relay may help). */
   unreachable: boolean
 }
@@ -210,22 +215,37 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
         const heads = pods.heads(entry.url)
         const podPeers: PodMeshStatus['peers'] = []
         const lastSync = { ...entry.lastSyncByKey }
+        const held = { ...entry.heldByKey }
         let syncedHeads = entry.syncedHeads
         for (const peer of peers.filter((p) => p.pods.includes(podKey))) {
           const publicKey = publicKeyOf(peer.credentials)
           if (publicKey === null) continue
           podPeers.push({ publicKey, path: await adapter.pathTo(peer.peerId, podKey) })
           const info = peer.storageId === null ? null : pods.syncInfo(entry.url, peer.storageId)
+          if (info !== null && info.heads.length > 0) held[publicKey] = info.heads
           if (info !== null && sameHeads(info.heads, heads)) {
             if (now - (lastSync[publicKey] ?? 0) > SYNC_RECORD_MS) lastSync[publicKey] = now
             syncedHeads = heads
           }
         }
-        if (syncedHeads !== entry.syncedHeads || lastSync !== entry.lastSyncByKey) {
-          const changed =
-            !sameHeads(syncedHeads, entry.syncedHeads) ||
-            Object.entries(lastSync).some(([k, v]) => entry.lastSyncByKey[k] !== v)
-          if (changed) void device.updatePod(entry.url, { lastSyncByKey: lastSync, syncedHeads })
+        const changed =
+          (syncedHeads !== entry.syncedHeads && !sameHeads(syncedHeads, entry.syncedHeads)) ||
+          Object.entries(lastSync).some(([k, v]) => entry.lastSyncByKey[k] !== v) ||
+          Object.entries(held).some(([k, v]) => !sameHeads(v, entry.heldByKey?.[k] ?? null))
+        if (changed) {
+          // Written only when something changed; the entry in memory follows, so the next
+          // tick compares with what was written.
+          Object.assign(entry, { lastSyncByKey: lastSync, syncedHeads, heldByKey: held })
+          void device.updatePod(entry.url, {
+            lastSyncByKey: lastSync,
+            syncedHeads,
+            heldByKey: held,
+          })
+        }
+        const waitingFor: Record<string, number> = {}
+        for (const [publicKey, peerHeads] of Object.entries(held)) {
+          const missing = pods.changesMissingFrom(entry.url, peerHeads)
+          if (missing !== null) waitingFor[publicKey] = missing
         }
         const urls = entry.connection?.signalingUrls ?? []
         if (!firstSeen.has(podKey)) firstSeen.set(podKey, now)
@@ -241,6 +261,7 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
                   : 'unreachable',
           peers: podPeers,
           waiting: heads !== null && !sameHeads(heads, syncedHeads),
+          waitingFor,
           unreachable:
             podPeers.length === 0 &&
             now - (lastUnreachable.get(podKey) ?? 0) < UNREACHABLE_SHOWN_MS,

@@ -83,10 +83,17 @@ export function SyncPanel(props: { url: string; view: PodDoc }) {
         </p>
       )}
       {status?.waiting === true && othersHaveDevices && (
-        <p className="muted" data-testid="waiting">
-          Some changes on this device haven’t reached a member yet. They are kept here until one
-          does.
-        </p>
+        <div data-testid="waiting">
+          <p className="muted">
+            Some changes on this device haven’t reached every member yet. They are kept here until
+            they do.
+          </p>
+          <ul className="plain" data-testid="waiting-for">
+            {waitingLines(props.view, status.waitingFor, deviceKeys.publicKeyText).map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+        </div>
       )}
       <details>
         <summary>Connection details</summary>
@@ -128,6 +135,33 @@ export function SyncPanel(props: { url: string; view: PodDoc }) {
       </details>
     </section>
   )
+}
+
+/**
+ * One line per other member still missing changes from this device: how many (the fewest
+ * missing on any of their devices), or that their devices have not synced with this one yet.
+ */
+export function waitingLines(
+  view: PodDoc,
+  waitingFor: Readonly<Record<string, number>>,
+  myKey: string,
+): string[] {
+  const lines: string[] = []
+  for (const member of Object.values(view.members)) {
+    const keys = Object.values(member.devices)
+      .map((d) => d.publicKey)
+      .filter((k) => k !== myKey)
+    if (keys.length === 0 || member.status === 'left') continue
+    const known = keys.flatMap((k) => (Object.hasOwn(waitingFor, k) ? [waitingFor[k] ?? 0] : []))
+    if (known.length === 0) {
+      lines.push(`${member.name}: not synced with this device yet`)
+      continue
+    }
+    const missing = Math.min(...known)
+    if (missing > 0)
+      lines.push(`${missing} ${missing === 1 ? 'change' : 'changes'} waiting for ${member.name}`)
+  }
+  return lines.sort()
 }
 
 /** The pod's signaling services, one per line; changed here, passed on in new invites. */

@@ -55,6 +55,21 @@ describe('pod store', () => {
     expect(seen.at(-1)?.sort()).toEqual(['Amara', 'Bo'])
   })
 
+  it('counts the changes a device holding older heads is missing', async () => {
+    const { pods } = store()
+    const ctx = testContext()
+    const { url } = await pods.create((doc) => initPod(doc, input, ctx))
+    const before = pods.heads(url) ?? []
+    await pods.change(url, (doc) => addMember(doc, { name: 'Bo', stage: 'newer' }, ctx))
+    await pods.change(url, (doc) => addMember(doc, { name: 'Cy', stage: 'newer' }, ctx))
+    expect(pods.changesMissingFrom(url, before)).toBe(2)
+    expect(pods.changesMissingFrom(url, pods.heads(url) ?? [])).toBe(0)
+    // Heads it cannot read or does not have: everything is missing as far as it knows.
+    const all = pods.changesMissingFrom(url, ['not-a-head', 'Tz'])
+    expect(all).toBeGreaterThanOrEqual(3)
+    expect(pods.changesMissingFrom('automerge:nope', before)).toBeNull()
+  })
+
   it('leaves the pod untouched when a command fails', async () => {
     const { pods, repo } = store()
     const ctx = testContext()
