@@ -156,13 +156,3 @@ export function useCountdown(endsAt: number | null): number | null {
   }, [endsAt, reduced])
   return endsAt === null ? null : Math.max(0, endsAt - now)
 }
-
-/** The current time, refreshed every `everyMs` (for readings that depend on "now"). */
-export function useNow(everyMs = 30_000): number {
-  const [now, setNow] = useState(() => Date.now())
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), everyMs)
-    return () => clearInterval(timer)
-  }, [everyMs])
-  return now
-}

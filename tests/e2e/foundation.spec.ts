@@ -103,6 +103,35 @@ describe('Tend on one device', () => {
     expectNoViolations('device settings', await seriousA11yViolations(page, axeSource))
   })
 
+  it('marks a member away until a date, and back again', async () => {
+    const away = await launchDevice()
+    try {
+      const { page } = away
+      // A fixed day, so the dates read the same whenever the test runs.
+      await page.clock.setFixedTime(new Date(2026, 2, 2, 10, 0))
+      await startAs(page, `${host.url}/`, 'Amara')
+      await createPod(page, { name: 'Away pod', kind: /^Learning pod/ })
+      await addMember(page, 'Bo', 'Newer')
+      await page.getByRole('button', { name: 'Edit Bo' }).click()
+      const form = page.getByRole('form', { name: 'Edit Bo' })
+      await form.getByLabel(/Away until/).fill('2026-03-23')
+      await form.getByRole('button', { name: 'Save' }).click()
+      const row = page.getByTestId('member').filter({ hasText: 'Bo' })
+      await expect.poll(() => row.textContent()).toMatch(/away until (23 Mar|Mar 23),? 2026/)
+      // Kept across a reload, and the form shows it.
+      await page.reload()
+      await expect.poll(() => row.textContent()).toMatch(/away until/)
+      await page.getByRole('button', { name: 'Edit Bo' }).click()
+      expect(await form.getByLabel(/Away until/).inputValue()).toBe('2026-03-23')
+      await form.getByRole('button', { name: 'Back now' }).click()
+      await form.getByRole('button', { name: 'Save' }).click()
+      await expect.poll(() => row.textContent()).not.toMatch(/away until/)
+      expectNoViolations('pod overview', await seriousA11yViolations(page, axeSource))
+    } finally {
+      await away.destroy()
+    }
+  })
+
   it('shows a pod created in one tab in a second tab of the same browser, and edits flow between them', async () => {
     const first = device.page
     const second = await device.context.newPage()

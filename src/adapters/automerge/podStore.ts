@@ -193,6 +193,9 @@ export function createPodStore(repo: Repo, shareRules: ShareRules): PodStore {
       handle.change((doc) => {
         result = command(doc)
       })
+      // Written before the command is done: a phone may close the app the moment after
+      // (the repo would otherwise save a little later, and a reload then loses the edit).
+      await repo.flush([handle.documentId])
       return result as ReturnType<typeof command>
     },
 

@@ -4,7 +4,8 @@ import { holdMeeting, setAttendance } from '../../domain/meetings.ts'
 import { adoptedNorms } from '../../domain/norms.ts'
 import { activeRoles, rotationDetail } from '../../domain/roleRotation.ts'
 import { membersForDisplay } from '../../domain/podQueries.ts'
-import { useMyMemberId, useNow } from '../../hooks/useCircle.ts'
+import { useMyMemberId } from '../../hooks/useCircle.ts'
+import { useNow } from '../../hooks/useNow.ts'
 import { formatDate, formatDateTime } from '../common/labels.ts'
 import { BackToPod, PodGate, memberName, type OpenPod } from './PodGate.tsx'
 import { ErrorText, useAttempt } from './attempt.tsx'
@@ -183,7 +184,7 @@ function Closing(props: { pod: OpenPod; meeting: Meeting }) {
   const { view, url, readOnly } = props.pod
   const { meeting } = props
   const { attempt, error } = useAttempt(url)
-  const now = useNow()
+  const now = useNow(30_000)
   const members = membersForDisplay(view).filter((m) => m.status !== 'left')
   const byAttendance = (a: Attendance) =>
     members.filter((m) => meeting.attendance[m.id] === a).map((m) => m.name)

@@ -1,7 +1,8 @@
 import { useState } from 'react'
 import type { PodDoc } from '../../schema/podDocument.ts'
 import { nextMeeting } from '../../domain/meetings.ts'
-import { useNow, useStartCircle } from '../../hooks/useCircle.ts'
+import { useStartCircle } from '../../hooks/useCircle.ts'
+import { useNow } from '../../hooks/useNow.ts'
 import { formatTime, messageOf } from '../common/labels.ts'
 import { circlePath, formatsPath, practicePath } from './practicePaths.ts'
 
@@ -36,7 +37,7 @@ export function startLabel(view: PodDoc, meetingId: string | null): string {
 
 /** The pod home's way into its practice: norms, roles, peer mentoring, and today's circle. */
 export function PracticeNav(props: { url: string; view: PodDoc; readOnly: boolean }) {
-  const now = useNow()
+  const now = useNow(30_000)
   const start = useStartCircle(props.url)
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)

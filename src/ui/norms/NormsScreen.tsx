@@ -14,7 +14,8 @@ import {
   settleRound,
   withdrawNorm,
 } from '../../domain/norms.ts'
-import { useMyMemberId, useNow, useStartCircle } from '../../hooks/useCircle.ts'
+import { useMyMemberId, useStartCircle } from '../../hooks/useCircle.ts'
+import { useNow } from '../../hooks/useNow.ts'
 import { formatDate } from '../common/labels.ts'
 import { BackToPod, PodGate, memberName, type OpenPod } from '../circle/PodGate.tsx'
 import { ErrorText, useAttempt } from '../circle/attempt.tsx'
@@ -48,7 +49,7 @@ export function NormsScreen(props: { url: string }) {
 function NormsBody(pod: OpenPod) {
   const { url, view, readOnly } = pod
   const me = useMyMemberId(url, view)
-  const now = useNow()
+  const now = useNow(30_000)
   const charter = adoptedNorms(view)
   const proposals = openProposals(view)
   const past = Object.values(view.norms)

@@ -9,7 +9,8 @@ import {
   rotationDue,
   startRotation,
 } from '../../domain/pairings.ts'
-import { useMyMemberId, useNow } from '../../hooks/useCircle.ts'
+import { useMyMemberId } from '../../hooks/useCircle.ts'
+import { useNow } from '../../hooks/useNow.ts'
 import { formatDate } from '../common/labels.ts'
 import { BackToPod, PodGate, memberName, type OpenPod } from '../circle/PodGate.tsx'
 import { ErrorText, useAttempt } from '../circle/attempt.tsx'
@@ -35,7 +36,7 @@ function pairingState(p: Pairing): string {
 function PairingsBody(pod: OpenPod) {
   const { url, view, readOnly } = pod
   const me = useMyMemberId(url, view)
-  const now = useNow()
+  const now = useNow(30_000)
   const { attempt, error } = useAttempt(url)
   const [periodMs, setPeriodMs] = useState(DEFAULT_PAIRING_PERIOD_MS)
   const [previewing, setPreviewing] = useState(false)

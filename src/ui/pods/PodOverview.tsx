@@ -6,6 +6,7 @@ import { membersForDisplay, readPodSize } from '../../domain/podQueries.ts'
 import { usePod, usePodCommand } from '../../hooks/usePod.ts'
 import { useCompleteJoin } from '../../hooks/useMesh.ts'
 import { useProfile } from '../../hooks/useDeviceData.ts'
+import { useNow } from '../../hooks/useNow.ts'
 import { SyncPanel } from './SyncPanel.tsx'
 import { PodNotReady } from '../common/PodNotReady.tsx'
 import { PracticeNav } from '../circle/PracticeNav.tsx'
@@ -90,6 +91,7 @@ function SizeGuidance(props: { view: PodDoc }) {
 function Members(props: { url: string; view: PodDoc; readOnly: boolean }) {
   const members = membersForDisplay(props.view)
   const [editing, setEditing] = useState<string | null>(null)
+  const now = useNow(60_000, props.view)
   return (
     <section aria-labelledby="members-heading">
       <h2 id="members-heading">Members</h2>
@@ -106,6 +108,10 @@ function Members(props: { url: string; view: PodDoc; readOnly: boolean }) {
                 <span className="muted">
                   {STAGE_LABELS[member.stage]} · joined {formatDate(member.joinedAt)}
                   {member.status !== 'active' && ` · ${STATUS_LABELS[member.status]}`}
+                  {member.awayUntil !== null &&
+                    member.awayUntil > now &&
+                    member.status === 'active' &&
+                    ` · away until ${formatDate(member.awayUntil)}`}
                 </span>
               </div>
               {!props.readOnly && (
@@ -131,15 +137,20 @@ function EditMemberForm(props: { url: string; member: Member; onDone: () => void
   const [stage, setStage] = useState<JourneyStage>(props.member.stage)
   const [joined, setJoined] = useState(toDateInput(props.member.joinedAt))
   const [status, setStatus] = useState<MemberStatus>(props.member.status)
+  const [away, setAway] = useState(
+    props.member.awayUntil === null ? '' : toDateInput(props.member.awayUntil),
+  )
   const [error, setError] = useState<string | null>(null)
   const id = props.member.id
   const submit = async (event: FormEvent) => {
     event.preventDefault()
     const joinedAt = fromDateInput(joined)
     if (joinedAt === null) return setError('Please give the date they joined.')
+    const awayUntil = away === '' ? null : fromDateInput(away)
+    if (away !== '' && awayUntil === null) return setError('That “away until” date is not a date.')
     try {
       await run((doc, ctx) => {
-        updateMember(doc, id, { name, stage, joinedAt }, ctx)
+        updateMember(doc, id, { name, stage, joinedAt, awayUntil }, ctx)
         setMemberStatus(doc, id, status, ctx)
       })
       props.onDone()
@@ -159,6 +170,22 @@ function EditMemberForm(props: { url: string; member: Member; onDone: () => void
         value={joined}
         onChange={(e) => setJoined(e.target.value)}
       />
+      <label htmlFor={`away-${id}`}>Away until (the rotation skips them until then)</label>
+      <input
+        id={`away-${id}`}
+        type="date"
+        value={away}
+        onChange={(e) => setAway(e.target.value)}
+        aria-describedby={`away-hint-${id}`}
+      />
+      <p className="muted" id={`away-hint-${id}`}>
+        Leave empty when they are not away.{' '}
+        {away !== '' && (
+          <button type="button" onClick={() => setAway('')}>
+            Back now
+          </button>
+        )}
+      </p>
       <fieldset className="choice">
         <legend>Status</legend>
         {MEMBER_STATUSES.map((s) => (

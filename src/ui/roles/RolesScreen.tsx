@@ -14,7 +14,7 @@ import {
 import { activeContainers } from '../../domain/containers.ts'
 import { occurrences } from '../../domain/rhythm.ts'
 import { membersForDisplay } from '../../domain/podQueries.ts'
-import { useNow } from '../../hooks/useCircle.ts'
+import { useNow } from '../../hooks/useNow.ts'
 import { formatDate } from '../common/labels.ts'
 import { BackToPod, PodGate, memberName, type OpenPod } from '../circle/PodGate.tsx'
 import { ErrorText, useAttempt } from '../circle/attempt.tsx'
@@ -49,7 +49,7 @@ export function RolesScreen(props: { url: string }) {
 
 function RolesBody(pod: OpenPod) {
   const { url, view, readOnly } = pod
-  const now = useNow()
+  const now = useNow(30_000)
   const roles = activeRoles(view)
   const upcoming = nextHolders(view, now)
   const retired = Object.values(view.roles).filter((r) => r.retiredAt !== null)
