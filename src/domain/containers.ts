@@ -1,3 +1,4 @@
+import { ownEntry } from '../schema/idMap.ts'
 import type { Cadence, Container, ContainerKind, PodDoc, PodKind } from '../schema/podDocument.ts'
 import type { CommandContext } from './commandContext.ts'
 import { DomainError, requireText } from './commandContext.ts'
@@ -121,7 +122,7 @@ export function addContainer(doc: PodDoc, input: NewContainerInput, ctx: Command
 }
 
 function requireContainer(doc: PodDoc, containerId: string): Container {
-  const container = doc.containers[containerId]
+  const container = ownEntry(doc.containers, containerId)
   if (container === undefined) throw new DomainError('That container is not in this pod.')
   return container
 }

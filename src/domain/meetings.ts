@@ -1,3 +1,4 @@
+import { ownEntry } from '../schema/idMap.ts'
 import type {
   ActionItem,
   Attendance,
@@ -20,13 +21,14 @@ import { compareMeetings, rotationFor } from './roleRotation.ts'
 const INSIGHT_KINDS: readonly InsightKind[] = ['learning', 'tension', 'breakthrough', 'question']
 
 function requireMeeting(doc: PodDoc, meetingId: string): Meeting {
-  const meeting = doc.meetings[meetingId]
+  const meeting = ownEntry(doc.meetings, meetingId)
   if (meeting === undefined) throw new DomainError('That meeting is not in this pod.')
   return meeting
 }
 
 function requireMember(doc: PodDoc, memberId: string): void {
-  if (doc.members[memberId] === undefined) throw new DomainError('That member is not in this pod.')
+  if (ownEntry(doc.members, memberId) === undefined)
+    throw new DomainError('That member is not in this pod.')
 }
 
 export interface ScheduleMeetingInput {
@@ -72,7 +74,7 @@ export function scheduleMeeting(
   ctx: CommandContext,
 ): string {
   if (!Number.isFinite(input.scheduledFor)) throw new DomainError('The meeting date is not a date.')
-  if (input.containerId !== null && doc.containers[input.containerId] === undefined) {
+  if (input.containerId !== null && ownEntry(doc.containers, input.containerId) === undefined) {
     throw new DomainError('That container is not in this pod.')
   }
   const meeting = newMeetingRecord(input.containerId, input.scheduledFor, 'planned', ctx)
@@ -112,7 +114,8 @@ export function setAttendance(
 ): void {
   const meeting = requireMeeting(doc, meetingId)
   requireMember(doc, memberId)
-  if (meeting.attendance[memberId] !== attendance) meeting.attendance[memberId] = attendance
+  if (ownEntry(meeting.attendance, memberId) !== attendance)
+    meeting.attendance[memberId] = attendance
 }
 
 /**
@@ -125,7 +128,7 @@ export function assignRoleHolders(doc: PodDoc, meetingId: string): string[] {
   const holders = rotationFor(doc, { meetingId })
   const filled: string[] = []
   for (const [roleId, memberId] of Object.entries(holders)) {
-    if (memberId === null || meeting.roleHolders[roleId] !== undefined) continue
+    if (memberId === null || ownEntry(meeting.roleHolders, roleId) !== undefined) continue
     meeting.roleHolders[roleId] = memberId
     filled.push(roleId)
   }
@@ -156,7 +159,7 @@ export interface FoundInsight {
 /** Finds an insight anywhere in the pod (insights link across meetings). */
 export function findInsight(doc: Pick<PodDoc, 'meetings'>, insightId: string): FoundInsight | null {
   for (const meeting of Object.values(doc.meetings)) {
-    const insight = meeting.insights[insightId]
+    const insight = ownEntry(meeting.insights, insightId)
     if (insight !== undefined) return { meetingId: meeting.id, insight }
   }
   return null
@@ -267,14 +270,14 @@ export function completeAction(
   actionId: string,
   ctx: CommandContext,
 ): void {
-  const action = requireMeeting(doc, meetingId).actions[actionId]
+  const action = ownEntry(requireMeeting(doc, meetingId).actions, actionId)
   if (action === undefined) throw new DomainError('That action is not in this meeting.')
   if (action.doneAt === null) action.doneAt = ctx.now
 }
 
 /** Reopens an action marked done by mistake. */
 export function reopenAction(doc: PodDoc, meetingId: string, actionId: string): void {
-  const action = requireMeeting(doc, meetingId).actions[actionId]
+  const action = ownEntry(requireMeeting(doc, meetingId).actions, actionId)
   if (action === undefined) throw new DomainError('That action is not in this meeting.')
   if (action.doneAt !== null) action.doneAt = null
 }
@@ -290,7 +293,7 @@ export interface CarriedAction {
  * this one (in meeting order) that are not done — oldest meeting first, then as recorded.
  */
 export function carriedActions(doc: Pick<PodDoc, 'meetings'>, meetingId: string): CarriedAction[] {
-  const meeting = doc.meetings[meetingId]
+  const meeting = ownEntry(doc.meetings, meetingId)
   if (meeting === undefined) return []
   const carried: CarriedAction[] = []
   const earlier = Object.values(doc.meetings)

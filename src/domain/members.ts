@@ -1,3 +1,4 @@
+import { ownEntry } from '../schema/idMap.ts'
 import type { JourneyStage, Member, MemberStatus, PodDoc } from '../schema/podDocument.ts'
 import type { CommandContext } from './commandContext.ts'
 import { DomainError, requireText } from './commandContext.ts'
@@ -32,7 +33,7 @@ export function addMember(doc: PodDoc, input: NewMemberInput, ctx: CommandContex
 }
 
 function requireMember(doc: PodDoc, memberId: string): Member {
-  const member = doc.members[memberId]
+  const member = ownEntry(doc.members, memberId)
   if (member === undefined) throw new DomainError('That member is not in this pod.')
   return member
 }
@@ -97,6 +98,6 @@ export function addMemberDevice(
   ctx: CommandContext,
 ): void {
   const member = requireMember(doc, memberId)
-  if (member.devices[device.id] !== undefined) return
+  if (ownEntry(member.devices, device.id) !== undefined) return
   member.devices[device.id] = { ...device, addedAt: ctx.now }
 }

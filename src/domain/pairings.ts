@@ -1,3 +1,4 @@
+import { ownEntry } from '../schema/idMap.ts'
 import type { JourneyStage, Member, Pairing, PodDoc } from '../schema/podDocument.ts'
 import type { CommandContext } from './commandContext.ts'
 import { DomainError } from './commandContext.ts'
@@ -160,14 +161,14 @@ export function startRotation(
   for (const p of proposals) {
     if (p.mentorId === p.menteeId) throw new DomainError('Nobody can mentor themselves.')
     for (const id of [p.mentorId, p.menteeId]) {
-      const member = doc.members[id]
+      const member = ownEntry(doc.members, id)
       if (member === undefined || member.status !== 'active') {
         throw new DomainError('Only active members can be paired.')
       }
     }
   }
   for (const pairing of currentPairings(doc)) {
-    const live = doc.pairings[pairing.id]
+    const live = ownEntry(doc.pairings, pairing.id)
     if (live !== undefined) live.endedAt = ctx.now
   }
   return proposals.map((p) => {
@@ -195,7 +196,7 @@ export function declinePairing(
   memberId: string,
   ctx: CommandContext,
 ): void {
-  const pairing = doc.pairings[pairingId]
+  const pairing = ownEntry(doc.pairings, pairingId)
   if (pairing === undefined) throw new DomainError('That pairing is not in this pod.')
   if (pairing.mentorId !== memberId && pairing.menteeId !== memberId) {
     throw new DomainError('Only the two members of a pairing can decline it.')

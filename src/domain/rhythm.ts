@@ -1,3 +1,4 @@
+import { ownEntry } from '../schema/idMap.ts'
 import type {
   Container,
   ContainerKind,
@@ -401,15 +402,22 @@ function outcomeOf(
 }
 
 /**
- * Every slot of a container from its first up to `now`, with what became of it. This is the
- * evidence under streaks, nudges and the rhythm part of vitality.
+ * How far back a rhythm is read: ten years. A container whose start a peer set a century back
+ * would otherwise cost thousands of slot computations on every reading.
+ */
+export const RHYTHM_HISTORY_MS = 3653 * DAY
+
+/**
+ * Every slot of a container from its first (at most `RHYTHM_HISTORY_MS` ago) up to `now`, with
+ * what became of it. This is the evidence under streaks, nudges and the rhythm part of vitality.
  */
 export function rhythmHistory(
   doc: Pick<PodDoc, 'pod' | 'meetings'>,
   container: Container,
   now: number,
 ): SlotRecord[] {
-  const slots = occurrencesBetween(container, container.startsAt, now + 1)
+  const from = Math.max(container.startsAt, now - RHYTHM_HISTORY_MS)
+  const slots = occurrencesBetween(container, from, now + 1)
   const byslot = meetingsForSlots(doc, container.id, slots)
   return slots.map((slot) => {
     const meeting = byslot.get(slot) ?? null
@@ -515,7 +523,7 @@ export function upcomingCalendar(
 // Skipping and rescheduling
 
 function requireContainer(doc: PodDoc, containerId: string): Container {
-  const container = doc.containers[containerId]
+  const container = ownEntry(doc.containers, containerId)
   if (container === undefined) throw new DomainError('That container is not in this pod.')
   return container
 }
@@ -542,7 +550,7 @@ function slotMeeting(
   }
   const meeting = newMeetingRecord(container.id, scheduledFor, 'planned', ctx)
   doc.meetings[meeting.id] = meeting
-  const stored = doc.meetings[meeting.id]
+  const stored = ownEntry(doc.meetings, meeting.id)
   if (stored === undefined) throw new DomainError('The meeting could not be recorded.')
   return stored
 }
@@ -636,7 +644,7 @@ export function rhythmStreak(
   containerId: string,
   now: number,
 ): RhythmStreak {
-  const container = doc.containers[containerId]
+  const container = ownEntry(doc.containers, containerId)
   if (container === undefined) return { count: 0, since: null, brokenBy: null }
   const history = rhythmHistory(doc, container, now)
   let count = 0
@@ -730,10 +738,10 @@ export function calendarGuardianNudge(
   let guardian: CalendarNudge['guardian'] = null
   if (role !== undefined) {
     const latest = Object.values(doc.meetings)
-      .filter((m) => m.roleHolders[role.id] !== undefined && meetingTime(m) <= now)
+      .filter((m) => ownEntry(m.roleHolders, role.id) !== undefined && meetingTime(m) <= now)
       .sort((a, b) => meetingTime(b) - meetingTime(a))[0]
-    const memberId = latest?.roleHolders[role.id]
-    const member = memberId === undefined ? undefined : doc.members[memberId]
+    const memberId = latest === undefined ? undefined : ownEntry(latest.roleHolders, role.id)
+    const member = memberId === undefined ? undefined : ownEntry(doc.members, memberId)
     if (member !== undefined) guardian = { memberId: member.id, name: member.name }
   }
   const next = occurrences(container, now, 1)[0] ?? null

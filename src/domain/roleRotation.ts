@@ -1,3 +1,4 @@
+import { emptyIdMap, ownEntry } from '../schema/idMap.ts'
 import type { Meeting, Member, PodDoc, Role, RoleSwap, RoleTerm } from '../schema/podDocument.ts'
 import type { CommandContext } from './commandContext.ts'
 import { DomainError, requireText } from './commandContext.ts'
@@ -103,7 +104,7 @@ function indexSwaps(doc: Pick<PodDoc, 'roleSwaps'>): SwapIndex {
 function recordedHolder(meeting: Meeting, roleId: string, swaps: SwapIndex): string | null {
   const swap = swaps.get(swapKey(meeting.id, roleId))
   if (swap !== undefined) return swap.toMemberId
-  return meeting.roleHolders[roleId] ?? null
+  return ownEntry(meeting.roleHolders, roleId) ?? null
 }
 
 function recordedRoleIds(meeting: Meeting, swaps: SwapIndex, roleIds: Iterable<string>): string[] {
@@ -145,7 +146,8 @@ function isAvailable(member: Member, entry: Entry): boolean {
   const t = entry.scheduledFor
   if (member.status !== 'active' || member.joinedAt > t) return false
   if (member.awayUntil !== null && member.awayUntil > t) return false
-  const attendance = entry.meeting?.attendance[member.id]
+  const attendance =
+    entry.meeting === null ? undefined : ownEntry(entry.meeting.attendance, member.id)
   return attendance !== 'absent' && attendance !== 'excused'
 }
 
@@ -224,8 +226,8 @@ function computeEntry(
   state: RotationState,
   swaps: SwapIndex,
 ): RotationEntry {
-  const holders: Record<string, string | null> = {}
-  const sources: Record<string, HolderSource> = {}
+  const holders = emptyIdMap<string | null>()
+  const sources = emptyIdMap<HolderSource>()
   const members = Object.values(doc.members).sort(
     (a, b) => a.joinedAt - b.joinedAt || compareIds(a.id, b.id),
   )
@@ -314,7 +316,7 @@ function record(
       state.lastServed.set(roleId, byMember)
     }
     byMember.set(holder, index)
-    const role = doc.roles[roleId]
+    const role = ownEntry(doc.roles, roleId)
     const period = role === undefined ? null : termPeriod(role.term, entry.scheduledFor)
     const key = `${roleId}|${period}`
     if (period !== null && !state.termHolders.has(key)) state.termHolders.set(key, holder)
@@ -355,7 +357,7 @@ export function rotationDetail(doc: PodDoc, target: RotationTarget): RotationEnt
   const counted = countedMeetings(doc)
   let entries: Entry[]
   if ('meetingId' in target) {
-    const meeting = doc.meetings[target.meetingId]
+    const meeting = ownEntry(doc.meetings, target.meetingId)
     if (meeting === undefined) throw new DomainError('That meeting is not in this pod.')
     entries = counted
       .filter((m) => m.id !== meeting.id && compareMeetings(m, meeting) < 0)
@@ -431,7 +433,7 @@ function heldTurns(doc: PodDoc): RoleTurn[] {
   const swaps = indexSwaps(doc)
   const turns: RoleTurn[] = []
   const roleIds = Object.keys(doc.roles)
-  const roleOrder = (id: string) => doc.roles[id]?.order ?? id
+  const roleOrder = (id: string) => ownEntry(doc.roles, id)?.order ?? id
   for (const meeting of countedMeetings(doc)) {
     if (meeting.status !== 'held') continue
     const ids = recordedRoleIds(meeting, swaps, roleIds).sort(
@@ -459,7 +461,7 @@ export function roleHistory(doc: PodDoc, memberId: string): RoleTurn[] {
 
 /** Role id → who held it at each held meeting, oldest first. */
 export function roleHistoryByRole(doc: PodDoc): Record<string, RoleTurn[]> {
-  const byRole: Record<string, RoleTurn[]> = {}
+  const byRole = emptyIdMap<RoleTurn[]>()
   for (const turn of heldTurns(doc)) (byRole[turn.roleId] ??= []).push(turn)
   return byRole
 }
@@ -478,11 +480,11 @@ export interface RoleSwapInput {
  * The member swapped out has not served, so the rotation offers them the role again soon.
  */
 export function recordRoleSwap(doc: PodDoc, input: RoleSwapInput, ctx: CommandContext): string {
-  const meeting = doc.meetings[input.meetingId]
+  const meeting = ownEntry(doc.meetings, input.meetingId)
   if (meeting === undefined) throw new DomainError('That meeting is not in this pod.')
-  const role = doc.roles[input.roleId]
+  const role = ownEntry(doc.roles, input.roleId)
   if (role === undefined) throw new DomainError('That role is not in this pod.')
-  const to = doc.members[input.toMemberId]
+  const to = ownEntry(doc.members, input.toMemberId)
   if (to === undefined || to.status === 'left') {
     throw new DomainError('Only a member of the pod can take a role.')
   }
@@ -506,7 +508,7 @@ export function recordRoleSwap(doc: PodDoc, input: RoleSwapInput, ctx: CommandCo
 }
 
 function requireRole(doc: PodDoc, roleId: string): Role {
-  const role = doc.roles[roleId]
+  const role = ownEntry(doc.roles, roleId)
   if (role === undefined) throw new DomainError('That role is not in this pod.')
   return role
 }

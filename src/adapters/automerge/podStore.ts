@@ -10,6 +10,7 @@ import { isValidAutomergeUrl } from '@automerge/automerge-repo'
 import { next as Automerge } from '@automerge/automerge/slim'
 import type { PodDoc } from '../../schema/podDocument.ts'
 import { parsePodDoc } from '../../schema/parsePodDoc.ts'
+import { repairPodDoc } from '../../schema/repairPodDoc.ts'
 import { pendingMigrations } from '../../schema/migrations.ts'
 import { migratePodDocument } from './migrateDocument.ts'
 import type { ShareRules } from './shareRules.ts'
@@ -62,6 +63,8 @@ export function createPodStore(repo: Repo, shareRules: ShareRules): PodStore {
   const handles = new Map<string, Promise<DocHandle<PodDoc> | null>>()
   const loaded = new Map<string, DocHandle<PodDoc>>()
   const views = new Map<string, { heads: string; view: PodDoc | null }>()
+  /** Per pod, what the last change on this device repaired before its command ran. */
+  const repaired = new Map<string, readonly string[]>()
 
   function remember(handle: DocHandle<PodDoc>): void {
     loaded.set(handle.url, handle)
@@ -104,10 +107,12 @@ export function createPodStore(repo: Repo, shareRules: ShareRules): PodStore {
   function stateOf(handle: DocHandle<PodDoc>): PodState {
     const parsed = parsePodDoc(handle.doc())
     if (!parsed.ok) return { status: 'invalid', problems: parsed.problems }
+    // What this device repaired in the document stays named after the repair is stored.
+    const written = (repaired.get(handle.url) ?? []).filter((p) => !parsed.problems.includes(p))
     return {
       status: 'ready',
       view: parsed.view,
-      problems: parsed.problems,
+      problems: [...parsed.problems, ...written],
       readOnly: parsed.readOnly,
     }
   }
@@ -177,15 +182,20 @@ export function createPodStore(repo: Repo, shareRules: ShareRules): PodStore {
       if (handle === null || !handle.isReady())
         throw new Error('This pod is not open on this device yet.')
       const parsed = parsePodDoc(handle.doc())
-      if (parsed.ok && parsed.readOnly) {
+      if (!parsed.ok) throw new Error(`This pod cannot be changed: ${parsed.problems.join(' ')}`)
+      if (parsed.readOnly) {
         throw new Error('This pod was written by a newer version of Tend. Update Tend to edit it.')
       }
-      // A command that throws leaves the document untouched: Automerge rolls the change back
+      // The command runs on the document as the screens see it: whatever a peer broke is
+      // repaired first, in the same change, so the command never reads it. A command that
+      // throws leaves the document untouched: Automerge rolls the change back (repairs too)
       // and the handle rethrows.
       let result: ReturnType<typeof command> | undefined
       handle.change((doc) => {
+        repairPodDoc(doc, parsed.view, parsed.problems)
         result = command(doc)
       })
+      if (parsed.problems.length > 0) repaired.set(url, parsed.problems)
       return result as ReturnType<typeof command>
     },
 
