@@ -270,7 +270,13 @@ function computeEntry(
       .sort((a, b) => a.last - b.last || a.rank - b.rank)
       .map((c) => c.id)
   })
-  const chosen = assignPools(pools, busy)
+  // Only the first `roles.length + 1` of a pool can win: among them at least one member holds
+  // no other role (fewer roles than that exist), and taking them instead of anyone later costs
+  // no more and is preferred. Cutting the pools keeps the search linear in the pod's members.
+  const chosen = assignPools(
+    pools.map((pool) => pool.slice(0, roles.length + 1)),
+    busy,
+  )
   open.forEach((role, i) => {
     const member = chosen[i]
     holders[role.id] = member === undefined || member === '' ? null : member
