@@ -1,7 +1,8 @@
+import { LIMITS, TEXT_LIMITS } from '../schema/limits.ts'
 import { ownEntry } from '../schema/idMap.ts'
 import type { OutsideRelationship, PodDoc } from '../schema/podDocument.ts'
 import type { CommandContext } from './commandContext.ts'
-import { DomainError, requireText } from './commandContext.ts'
+import { DomainError, requireRoom, requireText } from './commandContext.ts'
 
 /**
  * The mentorship ecology (pattern.md, Section 4: "diagnose your mentorship ecology") across
@@ -296,17 +297,22 @@ export function addOutsideRelationship(
   input: OutsideRelationshipInput,
   ctx: CommandContext,
 ): string {
-  const mentorName = requireText(input.mentorName, 'The mentor’s name', 60)
-  const menteeName = requireText(input.menteeName, 'The mentee’s name', 60)
+  const mentorName = requireText(input.mentorName, 'The mentor’s name', TEXT_LIMITS.personName)
+  const menteeName = requireText(input.menteeName, 'The mentee’s name', TEXT_LIMITS.personName)
   if (personKey(mentorName) === personKey(menteeName)) {
     throw new DomainError('A mentor and mentee are two different people.')
   }
   const topic =
     input.topic === undefined || input.topic === null || input.topic.trim() === ''
       ? null
-      : requireText(input.topic, 'The topic', 120)
+      : requireText(input.topic, 'The topic', TEXT_LIMITS.topic)
   const startedAt = input.startedAt ?? ctx.now
   if (!Number.isFinite(startedAt)) throw new DomainError('The start date is not a date.')
+  requireRoom(
+    Object.keys(outsideMap(doc)).length,
+    LIMITS.outsideRelationships,
+    'relationships outside Tend',
+  )
   const id = ctx.newId()
   outsideMap(doc)[id] = {
     id,

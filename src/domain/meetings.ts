@@ -1,3 +1,4 @@
+import { LIMITS, TEXT_LIMITS } from '../schema/limits.ts'
 import { ownEntry } from '../schema/idMap.ts'
 import type {
   ActionItem,
@@ -9,7 +10,7 @@ import type {
   PodDoc,
 } from '../schema/podDocument.ts'
 import type { CommandContext } from './commandContext.ts'
-import { DomainError, requireText } from './commandContext.ts'
+import { DomainError, requireRoom, requireText } from './commandContext.ts'
 import { compareMeetings, rotationFor } from './roleRotation.ts'
 
 /**
@@ -77,6 +78,7 @@ export function scheduleMeeting(
   if (input.containerId !== null && ownEntry(doc.containers, input.containerId) === undefined) {
     throw new DomainError('That container is not in this pod.')
   }
+  requireRoom(Object.keys(doc.meetings).length, LIMITS.meetings, 'meetings')
   const meeting = newMeetingRecord(input.containerId, input.scheduledFor, 'planned', ctx)
   meeting.notesUrl = input.notesUrl
   doc.meetings[meeting.id] = meeting
@@ -144,7 +146,12 @@ export function addCheckIn(
 ): string {
   const meeting = requireMeeting(doc, meetingId)
   requireMember(doc, input.memberId)
-  const text = requireText(input.text, 'The check-in', 2000)
+  const text = requireText(input.text, 'The check-in', TEXT_LIMITS.checkIn)
+  requireRoom(
+    Object.keys(meeting.checkIns).length,
+    LIMITS.notesPerMeeting,
+    'check-ins in this meeting',
+  )
   const id = ctx.newId()
   meeting.checkIns[id] = { id, memberId: input.memberId, text, at: ctx.now }
   return id
@@ -170,8 +177,13 @@ function normaliseTags(tags: readonly string[]): string[] {
   for (const tag of tags) {
     const t = tag.trim().replace(/^#/, '').toLowerCase()
     if (t === '') continue
-    if (t.length > 40) throw new DomainError('A tag is longer than 40 characters.')
+    if (t.length > LIMITS.tagLength) {
+      throw new DomainError(`A tag is longer than ${LIMITS.tagLength} characters.`)
+    }
     if (!out.includes(t)) out.push(t)
+  }
+  if (out.length > LIMITS.tagsPerInsight) {
+    throw new DomainError(`An insight can have at most ${LIMITS.tagsPerInsight} tags.`)
   }
   return out
 }
@@ -207,7 +219,12 @@ export function addInsight(
   const meeting = requireMeeting(doc, meetingId)
   if (!INSIGHT_KINDS.includes(input.kind)) throw new DomainError('That is not a kind of insight.')
   requireMember(doc, input.authorId)
-  const text = requireText(input.text, 'The insight', 2000)
+  const text = requireText(input.text, 'The insight', TEXT_LIMITS.insight)
+  requireRoom(
+    Object.keys(meeting.insights).length,
+    LIMITS.notesPerMeeting,
+    'insights in this meeting',
+  )
   const ledTo = input.ledTo ?? null
   const respondsTo = input.respondsTo ?? null
   requireLinkTarget(doc, ledTo, null)
@@ -257,7 +274,12 @@ export function addAction(
 ): string {
   const meeting = requireMeeting(doc, meetingId)
   if (input.ownerId !== null) requireMember(doc, input.ownerId)
-  const text = requireText(input.text, 'The action', 500)
+  const text = requireText(input.text, 'The action', TEXT_LIMITS.action)
+  requireRoom(
+    Object.keys(meeting.actions).length,
+    LIMITS.notesPerMeeting,
+    'actions in this meeting',
+  )
   const id = ctx.newId()
   meeting.actions[id] = { id, text, ownerId: input.ownerId, doneAt: null, at: ctx.now }
   return id

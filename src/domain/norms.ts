@@ -1,3 +1,4 @@
+import { LIMITS, TEXT_LIMITS } from '../schema/limits.ts'
 import { emptyIdMap, ownEntry } from '../schema/idMap.ts'
 import type {
   ConsentRecord,
@@ -7,7 +8,7 @@ import type {
   PodDoc,
 } from '../schema/podDocument.ts'
 import type { CommandContext } from './commandContext.ts'
-import { DomainError, requireText } from './commandContext.ts'
+import { DomainError, requireRoom, requireText } from './commandContext.ts'
 
 /**
  * Norms by consent (pattern.md, Section 5: "groups can splinter if norms are not explicit …
@@ -21,8 +22,8 @@ import { DomainError, requireText } from './commandContext.ts'
  * a counter: every outcome is read from the recorded responses.
  */
 
-const NORM_MAX = 500
-const REASON_MAX = 500
+const NORM_MAX = TEXT_LIMITS.norm
+const REASON_MAX = TEXT_LIMITS.normReason
 
 /** A prompt the first norm-setting circle offers, so a new pod does not start from a blank page. */
 export interface StarterNormPrompt {
@@ -139,6 +140,7 @@ export function proposeNorm(doc: PodDoc, input: NormProposalInput, ctx: CommandC
       throw new DomainError('Only an adopted norm or an open proposal can be revised.')
     }
   }
+  requireRoom(Object.keys(doc.norms).length, LIMITS.norms, 'norms and proposals')
   const id = ctx.newId()
   const roundId = ctx.newId()
   doc.norms[id] = {

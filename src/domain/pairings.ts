@@ -1,7 +1,8 @@
+import { LIMITS } from '../schema/limits.ts'
 import { ownEntry } from '../schema/idMap.ts'
 import type { JourneyStage, Member, Pairing, PodDoc } from '../schema/podDocument.ts'
 import type { CommandContext } from './commandContext.ts'
-import { DomainError } from './commandContext.ts'
+import { DomainError, requireRoom } from './commandContext.ts'
 
 /**
  * The peer-mentor rotation (pattern.md, Section 4: "each member mentors one peer (usually
@@ -158,6 +159,7 @@ export function startRotation(
   proposals: readonly PairingProposal[],
   ctx: CommandContext,
 ): string[] {
+  requireRoom(Object.keys(doc.pairings).length + proposals.length - 1, LIMITS.pairings, 'pairings')
   for (const p of proposals) {
     if (p.mentorId === p.menteeId) throw new DomainError('Nobody can mentor themselves.')
     for (const id of [p.mentorId, p.menteeId]) {

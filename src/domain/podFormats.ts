@@ -1,7 +1,8 @@
+import { LIMITS, TEXT_LIMITS } from '../schema/limits.ts'
 import { ownEntry } from '../schema/idMap.ts'
 import type { PodDoc, PodFormat, PodFormatStep } from '../schema/podDocument.ts'
 import type { CommandContext } from './commandContext.ts'
-import { DomainError, requireText } from './commandContext.ts'
+import { DomainError, requireRoom, requireText } from './commandContext.ts'
 import {
   CIRCLE_FORMATS,
   FIRST_CIRCLE_FORMAT_ID,
@@ -134,6 +135,7 @@ function checkMinutes(value: number, what: string, max: number): number {
 export function copyFormat(doc: PodDoc, sourceId: string, ctx: CommandContext): string {
   const source = findFormat(doc, sourceId)
   if (source === null) throw new DomainError('That format is not in this pod.')
+  requireRoom(Object.keys(doc.formats).length, LIMITS.formats, 'circle formats')
   const id = ctx.newId()
   const steps: Record<string, PodFormatStep> = {}
   source.steps.forEach((s, index) => {
@@ -170,7 +172,7 @@ export function updateFormat(
 ): void {
   const format = requireFormat(doc, formatId)
   if (edit.name !== undefined) {
-    const name = requireText(edit.name, 'The format’s name', 80)
+    const name = requireText(edit.name, 'The format’s name', TEXT_LIMITS.formatName)
     if (format.name !== name) format.name = name
   }
   if (edit.summary !== undefined && format.summary !== edit.summary.trim())
@@ -190,7 +192,7 @@ export function updateFormatStep(
   const step = ownEntry(format.steps, stepId)
   if (step === undefined) throw new DomainError('That step is no longer in this format.')
   if (edit.title !== undefined) {
-    const title = requireText(edit.title, 'A step’s title', 120)
+    const title = requireText(edit.title, 'A step’s title', TEXT_LIMITS.stepTitle)
     if (step.title !== title) step.title = title
   }
   if (edit.minutes !== undefined) {
@@ -231,10 +233,11 @@ export function addFormatStep(
       : after === null
         ? before.position + 1
         : (before.position + after.position) / 2
+  requireRoom(steps.length, LIMITS.stepsPerFormat, 'steps in this format')
   const id = ctx.newId()
   format.steps[id] = {
     id,
-    title: requireText(title, 'A step’s title', 120),
+    title: requireText(title, 'A step’s title', TEXT_LIMITS.stepTitle),
     minutes: 5,
     roleCue: null,
     kind: 'discussion',

@@ -1,3 +1,4 @@
+import { LIMITS, TEXT_LIMITS } from '../schema/limits.ts'
 import { ownEntry } from '../schema/idMap.ts'
 import type {
   Container,
@@ -7,7 +8,7 @@ import type {
   PodDoc,
 } from '../schema/podDocument.ts'
 import type { CommandContext } from './commandContext.ts'
-import { DomainError, requireText } from './commandContext.ts'
+import { DomainError, requireRoom, requireText } from './commandContext.ts'
 import { newMeetingRecord } from './meetings.ts'
 
 /**
@@ -548,6 +549,7 @@ function slotMeeting(
     }
     return existing
   }
+  requireRoom(Object.keys(doc.meetings).length, LIMITS.meetings, 'meetings')
   const meeting = newMeetingRecord(container.id, scheduledFor, 'planned', ctx)
   doc.meetings[meeting.id] = meeting
   const stored = ownEntry(doc.meetings, meeting.id)
@@ -569,7 +571,7 @@ export interface SkipInput {
 export function skipMeeting(doc: PodDoc, input: SkipInput, ctx: CommandContext): string {
   const container = requireContainer(doc, input.containerId)
   requireSlot(container, input.scheduledFor)
-  const reason = requireText(input.reason, 'The reason', 200)
+  const reason = requireText(input.reason, 'The reason', TEXT_LIMITS.meetingReason)
   const meeting = slotMeeting(doc, container, input.scheduledFor, ctx)
   if (meeting.status !== 'skipped') meeting.status = 'skipped'
   if (meeting.reason !== reason) meeting.reason = reason
@@ -600,7 +602,7 @@ export function rescheduleMeeting(
   requireSlot(container, input.scheduledFor)
   if (!Number.isFinite(input.to)) throw new DomainError('The new time is not a date.')
   if (input.to === input.scheduledFor) throw new DomainError('The new time is the same as the old.')
-  const reason = requireText(input.reason, 'The reason', 200)
+  const reason = requireText(input.reason, 'The reason', TEXT_LIMITS.meetingReason)
   const meeting = slotMeeting(doc, container, input.scheduledFor, ctx)
   if (meeting.status !== 'rescheduled') meeting.status = 'rescheduled'
   if (meeting.rescheduledTo !== input.to) meeting.rescheduledTo = input.to

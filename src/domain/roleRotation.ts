@@ -1,7 +1,8 @@
+import { LIMITS, TEXT_LIMITS } from '../schema/limits.ts'
 import { emptyIdMap, ownEntry } from '../schema/idMap.ts'
 import type { Meeting, Member, PodDoc, Role, RoleSwap, RoleTerm } from '../schema/podDocument.ts'
 import type { CommandContext } from './commandContext.ts'
-import { DomainError, requireText } from './commandContext.ts'
+import { DomainError, requireRoom, requireText } from './commandContext.ts'
 
 /**
  * The role rotation (pattern.md, Section 5: "create roles that rotate so power does not
@@ -500,6 +501,7 @@ export function recordRoleSwap(doc: PodDoc, input: RoleSwapInput, ctx: CommandCo
   if (current !== input.fromMemberId) {
     throw new DomainError('That member does not hold this role at this meeting.')
   }
+  requireRoom(Object.keys(doc.roleSwaps).length, LIMITS.roleSwaps, 'role swaps')
   const id = ctx.newId()
   doc.roleSwaps[id] = {
     id,
@@ -528,11 +530,12 @@ export function addRole(
   input: { name: string; term?: RoleTerm },
   ctx: CommandContext,
 ): string {
-  const name = requireText(input.name, 'The role name', 40)
+  const name = requireText(input.name, 'The role name', TEXT_LIMITS.roleName)
   const last = Object.values(doc.roles)
     .map((r) => r.order)
     .sort(compareIds)
     .pop()
+  requireRoom(Object.keys(doc.roles).length, LIMITS.roles, 'roles')
   const id = ctx.newId()
   doc.roles[id] = {
     id,
@@ -547,7 +550,7 @@ export function addRole(
 /** Renames a role; its history stays with it (history is kept by role id). */
 export function renameRole(doc: PodDoc, roleId: string, name: string): void {
   const role = requireRole(doc, roleId)
-  const text = requireText(name, 'The role name', 40)
+  const text = requireText(name, 'The role name', TEXT_LIMITS.roleName)
   if (role.name !== text) role.name = text
 }
 

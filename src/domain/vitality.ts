@@ -1,3 +1,4 @@
+import { TEXT_LIMITS } from '../schema/limits.ts'
 import { ownEntry } from '../schema/idMap.ts'
 import type { Container, Meeting, Member, PodDoc } from '../schema/podDocument.ts'
 import type { CommandContext } from './commandContext.ts'
@@ -936,7 +937,7 @@ export function pausePod(doc: PodDoc, input: PauseInput, ctx: CommandContext): n
   if (!Number.isFinite(until) || until <= ctx.now) {
     throw new DomainError('The restart date must be in the future.')
   }
-  const reason = requireText(input.reason, 'The reason', 300)
+  const reason = requireText(input.reason, 'The reason', TEXT_LIMITS.pauseReason)
   if (doc.pod.pausedAt !== ctx.now) doc.pod.pausedAt = ctx.now
   if (doc.pod.pausedUntil !== until) doc.pod.pausedUntil = until
   if (doc.pod.pauseReason !== reason) doc.pod.pauseReason = reason

@@ -39,15 +39,18 @@ export const TEXT_LIMITS = {
   /** A person's name: a member, a mentor or mentee outside Tend. */
   personName: 60,
   podName: 80,
-  podPurpose: 1_000,
   containerName: 60,
   roleName: 40,
   formatName: 80,
   formatSummary: 500,
   stepTitle: 120,
-  /** A reason given for skipping, moving, pausing, objecting. */
-  reason: 300,
+  /** Why a meeting was skipped or moved. */
+  meetingReason: 200,
+  /** Why the pod paused to replant. */
+  pauseReason: 300,
   norm: 500,
+  /** Why a norm is proposed, or an objection to it. */
+  normReason: 500,
   checkIn: 2_000,
   insight: 2_000,
   action: 500,
