@@ -191,11 +191,19 @@ export function createPodStore(repo: Repo, shareRules: ShareRules): PodStore {
       // throws leaves the document untouched: Automerge rolls the change back (repairs too)
       // and the handle rethrows.
       let result: ReturnType<typeof command> | undefined
-      handle.change((doc) => {
-        repairPodDoc(doc, parsed.view, parsed.problems)
-        result = command(doc)
-      })
-      if (parsed.problems.length > 0) repaired.set(url, parsed.problems)
+      // Named before the change: the handle tells the screens about it while it is applied.
+      const before = repaired.get(handle.url)
+      if (parsed.problems.length > 0) repaired.set(handle.url, parsed.problems)
+      try {
+        handle.change((doc) => {
+          repairPodDoc(doc, parsed.view, parsed.problems)
+          result = command(doc)
+        })
+      } catch (error) {
+        if (before === undefined) repaired.delete(handle.url)
+        else repaired.set(handle.url, before)
+        throw error
+      }
       return result as ReturnType<typeof command>
     },
 
