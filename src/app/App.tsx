@@ -1,13 +1,15 @@
 import { useEffect } from 'react'
 import { useProfile } from '../hooks/useDeviceData.ts'
 import { Layout } from '../ui/common/Layout.tsx'
+import { ScreenBoundary } from '../ui/common/ScreenBoundary.tsx'
 import { Welcome } from '../ui/pods/Welcome.tsx'
 import { PodList } from '../ui/pods/PodList.tsx'
 import { PodOverview } from '../ui/pods/PodOverview.tsx'
 import { DeviceSettings } from '../ui/settings/DeviceSettings.tsx'
 import { JoinPod } from '../ui/pods/JoinPod.tsx'
 import { podPath } from '../ui/common/paths.ts'
-import { useRoute } from './route.ts'
+import { useRoute, type Route } from './route.ts'
+import type { DeviceProfile } from '../adapters/device/deviceStore.ts'
 import { RhythmScreen } from '../ui/rhythm/RhythmScreen.tsx'
 import { KnowledgeScreen } from '../ui/knowledge/KnowledgeScreen.tsx'
 import { VitalityScreen } from '../ui/vitality/VitalityScreen.tsx'
@@ -62,6 +64,22 @@ export function App() {
   }
   return (
     <Layout title={TITLES[route.screen]}>
+      <ScreenBoundary key={screenKey(route)} screen={TITLES[route.screen]}>
+        <Screen route={route} profile={profile} />
+      </ScreenBoundary>
+    </Layout>
+  )
+}
+
+/** One screen of one pod: a failure stays with it, and going to another starts afresh. */
+function screenKey(route: Route): string {
+  return 'podKey' in route ? `${route.screen}:${route.podKey}` : route.screen
+}
+
+function Screen(props: { route: Route; profile: DeviceProfile }) {
+  const { route, profile } = props
+  return (
+    <>
       {route.screen === 'pods' && (
         <PodList profile={profile} onOpen={(url) => (location.hash = podPath(url))} />
       )}
@@ -88,6 +106,6 @@ export function App() {
           </p>
         </section>
       )}
-    </Layout>
+    </>
   )
 }

@@ -1,3 +1,4 @@
+import { ownEntry } from '../schema/idMap.ts'
 import type { PodDoc } from '../schema/podDocument.ts'
 import { activeRoles, compareMeetings, isFacilitatorRole, rotationFor } from './roleRotation.ts'
 
@@ -310,10 +311,10 @@ export function talkingPieceOrder(
   meetingId: string,
   startMemberId: string | null,
 ): string[] {
-  const meeting = doc.meetings[meetingId]
+  const meeting = ownEntry(doc.meetings, meetingId)
   if (meeting === undefined) return []
   const seats = Object.values(doc.members)
-    .filter((m) => meeting.attendance[m.id] === 'present')
+    .filter((m) => ownEntry(meeting.attendance, m.id) === 'present')
     .sort((a, b) => a.joinedAt - b.joinedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     .map((m) => m.id)
   if (seats.length === 0) return []
@@ -341,7 +342,7 @@ export function nextSpeaker(
 
 /** Whether a meeting is the pod's first circle: no meeting was held before it. */
 export function isFirstCircle(doc: Pick<PodDoc, 'meetings'>, meetingId: string): boolean {
-  const meeting = doc.meetings[meetingId]
+  const meeting = ownEntry(doc.meetings, meetingId)
   if (meeting === undefined) return false
   return !Object.values(doc.meetings).some(
     (m) => m.id !== meetingId && m.status === 'held' && compareMeetings(m, meeting) < 0,

@@ -15,6 +15,16 @@ export class DomainError extends Error {
   override readonly name = 'DomainError'
 }
 
+/**
+ * Refuses to add one more of something the pod already holds `limit` of (see `LIMITS`): a pod
+ * that large is beyond what the pattern asks and what a phone reads quickly.
+ */
+export function requireRoom(count: number, limit: number, what: string): void {
+  if (count >= limit) {
+    throw new DomainError(`This pod already has ${limit} ${what}, the most Tend keeps in one pod.`)
+  }
+}
+
 /** Trims a piece of text a person typed and checks it is not empty or overlong. */
 export function requireText(value: string, what: string, maxLength = 200): string {
   const text = value.trim()

@@ -1,6 +1,8 @@
+import { LIMITS, TEXT_LIMITS } from '../schema/limits.ts'
+import { ownEntry } from '../schema/idMap.ts'
 import type { Cadence, Container, ContainerKind, PodDoc, PodKind } from '../schema/podDocument.ts'
 import type { CommandContext } from './commandContext.ts'
-import { DomainError, requireText } from './commandContext.ts'
+import { DomainError, requireRoom, requireText } from './commandContext.ts'
 import { isValidTimeZone } from './rhythm.ts'
 
 /** The pattern's office-hours allowance: 30 minutes a month per mentee (pattern.md, Section 4). */
@@ -98,11 +100,16 @@ function requireInstant(ms: number, what: string): number {
  * durations and the 30-minute office-hours allowance), so "add our circle" is one tap.
  */
 export function addContainer(doc: PodDoc, input: NewContainerInput, ctx: CommandContext): string {
+  requireRoom(Object.keys(doc.containers).length, LIMITS.containers, 'containers')
   const id = ctx.newId()
   const container: Container = {
     id,
     kind: input.kind,
-    name: requireText(input.name ?? DEFAULT_NAMES[input.kind], 'The container name', 60),
+    name: requireText(
+      input.name ?? DEFAULT_NAMES[input.kind],
+      'The container name',
+      TEXT_LIMITS.containerName,
+    ),
     cadence: input.cadence ?? defaultCadence(input.kind, doc.pod.kind),
     weekday: requireWeekday(input.weekday),
     time: requireTime(input.time),
@@ -121,7 +128,7 @@ export function addContainer(doc: PodDoc, input: NewContainerInput, ctx: Command
 }
 
 function requireContainer(doc: PodDoc, containerId: string): Container {
-  const container = doc.containers[containerId]
+  const container = ownEntry(doc.containers, containerId)
   if (container === undefined) throw new DomainError('That container is not in this pod.')
   return container
 }
@@ -151,7 +158,7 @@ export function updateContainer(
   const container = requireContainer(doc, containerId)
   if (container.retiredAt !== null) throw new DomainError('That container has been retired.')
   if (edit.name !== undefined) {
-    const name = requireText(edit.name, 'The container name', 60)
+    const name = requireText(edit.name, 'The container name', TEXT_LIMITS.containerName)
     if (container.name !== name) container.name = name
   }
   if (edit.cadence !== undefined && container.cadence !== edit.cadence) {

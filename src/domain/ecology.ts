@@ -1,6 +1,8 @@
+import { LIMITS, TEXT_LIMITS } from '../schema/limits.ts'
+import { ownEntry } from '../schema/idMap.ts'
 import type { OutsideRelationship, PodDoc } from '../schema/podDocument.ts'
 import type { CommandContext } from './commandContext.ts'
-import { DomainError, requireText } from './commandContext.ts'
+import { DomainError, requireRoom, requireText } from './commandContext.ts'
 
 /**
  * The mentorship ecology (pattern.md, Section 4: "diagnose your mentorship ecology") across
@@ -160,8 +162,8 @@ export function readEcology(
   for (const doc of pods) {
     for (const p of Object.values(doc.pairings)) {
       if (p.endedAt !== null || p.declinedAt !== null || p.startedAt > now) continue
-      const mentor = doc.members[p.mentorId]
-      const mentee = doc.members[p.menteeId]
+      const mentor = ownEntry(doc.members, p.mentorId)
+      const mentee = ownEntry(doc.members, p.menteeId)
       if (mentor === undefined || mentee === undefined) continue
       if (mentor.status === 'left' || mentee.status === 'left') continue
       relate(mentor.name, { menteeName: mentee.name, where: doc.pod.name, topic: null })
@@ -220,7 +222,7 @@ export function readEcology(
     }
     for (const meeting of Object.values(doc.meetings)) {
       for (const insight of Object.values(meeting.insights)) {
-        const author = doc.members[insight.authorId]
+        const author = ownEntry(doc.members, insight.authorId)
         if (author === undefined) continue
         for (const raw of insight.tags) {
           const tag = normaliseTag(raw)
@@ -295,17 +297,22 @@ export function addOutsideRelationship(
   input: OutsideRelationshipInput,
   ctx: CommandContext,
 ): string {
-  const mentorName = requireText(input.mentorName, 'The mentor’s name', 60)
-  const menteeName = requireText(input.menteeName, 'The mentee’s name', 60)
+  const mentorName = requireText(input.mentorName, 'The mentor’s name', TEXT_LIMITS.personName)
+  const menteeName = requireText(input.menteeName, 'The mentee’s name', TEXT_LIMITS.personName)
   if (personKey(mentorName) === personKey(menteeName)) {
     throw new DomainError('A mentor and mentee are two different people.')
   }
   const topic =
     input.topic === undefined || input.topic === null || input.topic.trim() === ''
       ? null
-      : requireText(input.topic, 'The topic', 120)
+      : requireText(input.topic, 'The topic', TEXT_LIMITS.topic)
   const startedAt = input.startedAt ?? ctx.now
   if (!Number.isFinite(startedAt)) throw new DomainError('The start date is not a date.')
+  requireRoom(
+    Object.keys(outsideMap(doc)).length,
+    LIMITS.outsideRelationships,
+    'relationships outside Tend',
+  )
   const id = ctx.newId()
   outsideMap(doc)[id] = {
     id,
@@ -321,7 +328,7 @@ export function addOutsideRelationship(
 
 /** Marks an outside one-on-one as ended; it stays in the record. Ending twice keeps the first date. */
 export function endOutsideRelationship(doc: PodDoc, id: string, ctx: CommandContext): void {
-  const relationship = outsideMap(doc)[id]
+  const relationship = ownEntry(outsideMap(doc), id)
   if (relationship === undefined) throw new DomainError('That relationship is not recorded.')
   if (relationship.endedAt !== null) return
   relationship.endedAt = ctx.now
@@ -330,6 +337,6 @@ export function endOutsideRelationship(doc: PodDoc, id: string, ctx: CommandCont
 /** Removes an outside one-on-one entered by mistake. */
 export function removeOutsideRelationship(doc: PodDoc, id: string, _ctx: CommandContext): void {
   const map = outsideMap(doc)
-  if (map[id] === undefined) return
+  if (ownEntry(map, id) === undefined) return
   delete map[id]
 }

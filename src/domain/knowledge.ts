@@ -1,3 +1,4 @@
+import { ownEntry } from '../schema/idMap.ts'
 import type { Insight, InsightKind, Meeting, PodDoc } from '../schema/podDocument.ts'
 import { meetingTime } from './rhythm.ts'
 
@@ -34,7 +35,7 @@ function entries(doc: Pick<PodDoc, 'meetings' | 'members'>): InsightEntry[] {
         insight,
         meetingId: meeting.id,
         meetingAt: meetingTime(meeting),
-        authorName: doc.members[insight.authorId]?.name ?? 'a former member',
+        authorName: ownEntry(doc.members, insight.authorId)?.name ?? 'a former member',
       })
     }
   }
@@ -181,7 +182,7 @@ export function exportMarkdown(doc: PodDoc, notesByMeetingId: Record<string, str
   const tz = zoneOf(doc)
   const day = (ms: number) => dateIn(ms, tz)
   const name = (id: string | null) =>
-    id === null ? 'nobody' : (doc.members[id]?.name ?? 'a former member')
+    id === null ? 'nobody' : (ownEntry(doc.members, id)?.name ?? 'a former member')
   const lines: string[] = []
   const push = (...more: string[]) => lines.push(...more)
 
@@ -284,7 +285,7 @@ function meetingMarkdown(
   name: (id: string | null) => string,
   push: (...lines: string[]) => void,
 ): void {
-  const container = m.containerId === null ? undefined : doc.containers[m.containerId]
+  const container = m.containerId === null ? undefined : ownEntry(doc.containers, m.containerId)
   const title = container?.name ?? 'Meeting'
   push(`### ${day(meetingTime(m))} — ${inline(title)}`, '')
   if (m.status === 'skipped') {
@@ -307,7 +308,9 @@ function meetingMarkdown(
     .sort()
   if (present.length > 0) push(`Present: ${present.join(', ')}.`, '')
   const roles = Object.entries(m.roleHolders)
-    .map(([roleId, memberId]) => `${doc.roles[roleId]?.name ?? 'Role'}: ${name(memberId)}`)
+    .map(
+      ([roleId, memberId]) => `${ownEntry(doc.roles, roleId)?.name ?? 'Role'}: ${name(memberId)}`,
+    )
     .sort()
   if (roles.length > 0) push(`Roles — ${roles.join('; ')}.`, '')
   const checkIns = Object.values(m.checkIns).sort((a, b) => a.at - b.at)

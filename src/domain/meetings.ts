@@ -1,3 +1,5 @@
+import { LIMITS, TEXT_LIMITS } from '../schema/limits.ts'
+import { ownEntry } from '../schema/idMap.ts'
 import type {
   ActionItem,
   Attendance,
@@ -8,7 +10,7 @@ import type {
   PodDoc,
 } from '../schema/podDocument.ts'
 import type { CommandContext } from './commandContext.ts'
-import { DomainError, requireText } from './commandContext.ts'
+import { DomainError, requireRoom, requireText } from './commandContext.ts'
 import { compareMeetings, rotationFor } from './roleRotation.ts'
 
 /**
@@ -20,13 +22,14 @@ import { compareMeetings, rotationFor } from './roleRotation.ts'
 const INSIGHT_KINDS: readonly InsightKind[] = ['learning', 'tension', 'breakthrough', 'question']
 
 function requireMeeting(doc: PodDoc, meetingId: string): Meeting {
-  const meeting = doc.meetings[meetingId]
+  const meeting = ownEntry(doc.meetings, meetingId)
   if (meeting === undefined) throw new DomainError('That meeting is not in this pod.')
   return meeting
 }
 
 function requireMember(doc: PodDoc, memberId: string): void {
-  if (doc.members[memberId] === undefined) throw new DomainError('That member is not in this pod.')
+  if (ownEntry(doc.members, memberId) === undefined)
+    throw new DomainError('That member is not in this pod.')
 }
 
 export interface ScheduleMeetingInput {
@@ -72,9 +75,10 @@ export function scheduleMeeting(
   ctx: CommandContext,
 ): string {
   if (!Number.isFinite(input.scheduledFor)) throw new DomainError('The meeting date is not a date.')
-  if (input.containerId !== null && doc.containers[input.containerId] === undefined) {
+  if (input.containerId !== null && ownEntry(doc.containers, input.containerId) === undefined) {
     throw new DomainError('That container is not in this pod.')
   }
+  requireRoom(Object.keys(doc.meetings).length, LIMITS.meetings, 'meetings')
   const meeting = newMeetingRecord(input.containerId, input.scheduledFor, 'planned', ctx)
   meeting.notesUrl = input.notesUrl
   doc.meetings[meeting.id] = meeting
@@ -112,7 +116,8 @@ export function setAttendance(
 ): void {
   const meeting = requireMeeting(doc, meetingId)
   requireMember(doc, memberId)
-  if (meeting.attendance[memberId] !== attendance) meeting.attendance[memberId] = attendance
+  if (ownEntry(meeting.attendance, memberId) !== attendance)
+    meeting.attendance[memberId] = attendance
 }
 
 /**
@@ -125,7 +130,7 @@ export function assignRoleHolders(doc: PodDoc, meetingId: string): string[] {
   const holders = rotationFor(doc, { meetingId })
   const filled: string[] = []
   for (const [roleId, memberId] of Object.entries(holders)) {
-    if (memberId === null || meeting.roleHolders[roleId] !== undefined) continue
+    if (memberId === null || ownEntry(meeting.roleHolders, roleId) !== undefined) continue
     meeting.roleHolders[roleId] = memberId
     filled.push(roleId)
   }
@@ -141,7 +146,12 @@ export function addCheckIn(
 ): string {
   const meeting = requireMeeting(doc, meetingId)
   requireMember(doc, input.memberId)
-  const text = requireText(input.text, 'The check-in', 2000)
+  const text = requireText(input.text, 'The check-in', TEXT_LIMITS.checkIn)
+  requireRoom(
+    Object.keys(meeting.checkIns).length,
+    LIMITS.notesPerMeeting,
+    'check-ins in this meeting',
+  )
   const id = ctx.newId()
   meeting.checkIns[id] = { id, memberId: input.memberId, text, at: ctx.now }
   return id
@@ -156,7 +166,7 @@ export interface FoundInsight {
 /** Finds an insight anywhere in the pod (insights link across meetings). */
 export function findInsight(doc: Pick<PodDoc, 'meetings'>, insightId: string): FoundInsight | null {
   for (const meeting of Object.values(doc.meetings)) {
-    const insight = meeting.insights[insightId]
+    const insight = ownEntry(meeting.insights, insightId)
     if (insight !== undefined) return { meetingId: meeting.id, insight }
   }
   return null
@@ -167,8 +177,13 @@ function normaliseTags(tags: readonly string[]): string[] {
   for (const tag of tags) {
     const t = tag.trim().replace(/^#/, '').toLowerCase()
     if (t === '') continue
-    if (t.length > 40) throw new DomainError('A tag is longer than 40 characters.')
+    if (t.length > LIMITS.tagLength) {
+      throw new DomainError(`A tag is longer than ${LIMITS.tagLength} characters.`)
+    }
     if (!out.includes(t)) out.push(t)
+  }
+  if (out.length > LIMITS.tagsPerInsight) {
+    throw new DomainError(`An insight can have at most ${LIMITS.tagsPerInsight} tags.`)
   }
   return out
 }
@@ -204,7 +219,12 @@ export function addInsight(
   const meeting = requireMeeting(doc, meetingId)
   if (!INSIGHT_KINDS.includes(input.kind)) throw new DomainError('That is not a kind of insight.')
   requireMember(doc, input.authorId)
-  const text = requireText(input.text, 'The insight', 2000)
+  const text = requireText(input.text, 'The insight', TEXT_LIMITS.insight)
+  requireRoom(
+    Object.keys(meeting.insights).length,
+    LIMITS.notesPerMeeting,
+    'insights in this meeting',
+  )
   const ledTo = input.ledTo ?? null
   const respondsTo = input.respondsTo ?? null
   requireLinkTarget(doc, ledTo, null)
@@ -254,7 +274,12 @@ export function addAction(
 ): string {
   const meeting = requireMeeting(doc, meetingId)
   if (input.ownerId !== null) requireMember(doc, input.ownerId)
-  const text = requireText(input.text, 'The action', 500)
+  const text = requireText(input.text, 'The action', TEXT_LIMITS.action)
+  requireRoom(
+    Object.keys(meeting.actions).length,
+    LIMITS.notesPerMeeting,
+    'actions in this meeting',
+  )
   const id = ctx.newId()
   meeting.actions[id] = { id, text, ownerId: input.ownerId, doneAt: null, at: ctx.now }
   return id
@@ -267,14 +292,14 @@ export function completeAction(
   actionId: string,
   ctx: CommandContext,
 ): void {
-  const action = requireMeeting(doc, meetingId).actions[actionId]
+  const action = ownEntry(requireMeeting(doc, meetingId).actions, actionId)
   if (action === undefined) throw new DomainError('That action is not in this meeting.')
   if (action.doneAt === null) action.doneAt = ctx.now
 }
 
 /** Reopens an action marked done by mistake. */
 export function reopenAction(doc: PodDoc, meetingId: string, actionId: string): void {
-  const action = requireMeeting(doc, meetingId).actions[actionId]
+  const action = ownEntry(requireMeeting(doc, meetingId).actions, actionId)
   if (action === undefined) throw new DomainError('That action is not in this meeting.')
   if (action.doneAt !== null) action.doneAt = null
 }
@@ -290,7 +315,7 @@ export interface CarriedAction {
  * this one (in meeting order) that are not done — oldest meeting first, then as recorded.
  */
 export function carriedActions(doc: Pick<PodDoc, 'meetings'>, meetingId: string): CarriedAction[] {
-  const meeting = doc.meetings[meetingId]
+  const meeting = ownEntry(doc.meetings, meetingId)
   if (meeting === undefined) return []
   const carried: CarriedAction[] = []
   const earlier = Object.values(doc.meetings)

@@ -1,6 +1,8 @@
+import { LIMITS, TEXT_LIMITS } from '../schema/limits.ts'
+import { ownEntry } from '../schema/idMap.ts'
 import type { JourneyStage, Member, MemberStatus, PodDoc } from '../schema/podDocument.ts'
 import type { CommandContext } from './commandContext.ts'
-import { DomainError, requireText } from './commandContext.ts'
+import { DomainError, requireRoom, requireText } from './commandContext.ts'
 
 export interface NewMemberInput {
   name: string
@@ -12,10 +14,11 @@ export interface NewMemberInput {
 
 /** Adds a member to the pod and returns their id. */
 export function addMember(doc: PodDoc, input: NewMemberInput, ctx: CommandContext): string {
+  requireRoom(Object.keys(doc.members).length, LIMITS.members, 'members')
   const id = ctx.newId()
   const member: Member = {
     id,
-    name: requireText(input.name, 'The member name', 60),
+    name: requireText(input.name, 'The member name', TEXT_LIMITS.personName),
     stage: input.stage,
     joinedAt: input.joinedAt ?? ctx.now,
     status: 'active',
@@ -32,7 +35,7 @@ export function addMember(doc: PodDoc, input: NewMemberInput, ctx: CommandContex
 }
 
 function requireMember(doc: PodDoc, memberId: string): Member {
-  const member = doc.members[memberId]
+  const member = ownEntry(doc.members, memberId)
   if (member === undefined) throw new DomainError('That member is not in this pod.')
   return member
 }
@@ -54,7 +57,7 @@ export function updateMember(
   const member = requireMember(doc, memberId)
   let changed = false
   if (edit.name !== undefined) {
-    const name = requireText(edit.name, 'The member name', 60)
+    const name = requireText(edit.name, 'The member name', TEXT_LIMITS.personName)
     if (member.name !== name) {
       member.name = name
       changed = true
@@ -97,6 +100,11 @@ export function addMemberDevice(
   ctx: CommandContext,
 ): void {
   const member = requireMember(doc, memberId)
-  if (member.devices[device.id] !== undefined) return
+  if (ownEntry(member.devices, device.id) !== undefined) return
+  requireRoom(
+    Object.keys(member.devices).length,
+    LIMITS.devicesPerMember,
+    'devices for this member',
+  )
   member.devices[device.id] = { ...device, addedAt: ctx.now }
 }

@@ -1,3 +1,5 @@
+import { LIMITS, TEXT_LIMITS } from '../schema/limits.ts'
+import { emptyIdMap, ownEntry } from '../schema/idMap.ts'
 import type {
   ConsentRecord,
   ConsentResponse,
@@ -6,7 +8,7 @@ import type {
   PodDoc,
 } from '../schema/podDocument.ts'
 import type { CommandContext } from './commandContext.ts'
-import { DomainError, requireText } from './commandContext.ts'
+import { DomainError, requireRoom, requireText } from './commandContext.ts'
 
 /**
  * Norms by consent (pattern.md, Section 5: "groups can splinter if norms are not explicit …
@@ -20,8 +22,8 @@ import { DomainError, requireText } from './commandContext.ts'
  * a counter: every outcome is read from the recorded responses.
  */
 
-const NORM_MAX = 500
-const REASON_MAX = 500
+const NORM_MAX = TEXT_LIMITS.norm
+const REASON_MAX = TEXT_LIMITS.normReason
 
 /** A prompt the first norm-setting circle offers, so a new pod does not start from a blank page. */
 export interface StarterNormPrompt {
@@ -68,13 +70,13 @@ export const STARTER_NORM_PROMPTS: readonly StarterNormPrompt[] = [
 ]
 
 function requireNorm(doc: PodDoc, normId: string): Norm {
-  const norm = doc.norms[normId]
+  const norm = ownEntry(doc.norms, normId)
   if (norm === undefined) throw new DomainError('That norm is not in this pod.')
   return norm
 }
 
 function requireActiveMember(doc: PodDoc, memberId: string, doing: string): void {
-  const member = doc.members[memberId]
+  const member = ownEntry(doc.members, memberId)
   if (member === undefined) throw new DomainError('That member is not in this pod.')
   if (member.status !== 'active') throw new DomainError(`Only active members can ${doing}.`)
 }
@@ -138,6 +140,7 @@ export function proposeNorm(doc: PodDoc, input: NormProposalInput, ctx: CommandC
       throw new DomainError('Only an adopted norm or an open proposal can be revised.')
     }
   }
+  requireRoom(Object.keys(doc.norms).length, LIMITS.norms, 'norms and proposals')
   const id = ctx.newId()
   const roundId = ctx.newId()
   doc.norms[id] = {
@@ -153,7 +156,7 @@ export function proposeNorm(doc: PodDoc, input: NormProposalInput, ctx: CommandC
     retiredAt: null,
   }
   if (revises !== null) {
-    const target = doc.norms[revises]
+    const target = ownEntry(doc.norms, revises)
     if (target !== undefined && target.status === 'proposed') {
       target.status = 'revised'
       const round = currentRound(target)
@@ -209,7 +212,7 @@ export function respondToNorm(doc: PodDoc, input: NormResponseInput, ctx: Comman
   if (input.response === 'object' && reason === null) {
     throw new DomainError('An objection needs a reason, so the norm can be revised.')
   }
-  const existing = round.responses[input.memberId]
+  const existing = ownEntry(round.responses, input.memberId)
   if (existing === undefined) {
     round.responses[input.memberId] = { response: input.response, reason, at: ctx.now }
     return
@@ -251,7 +254,7 @@ export interface RoundOutcome {
 }
 
 function isAwaited(doc: PodDoc, memberId: string, now: number): boolean {
-  const member = doc.members[memberId]
+  const member = ownEntry(doc.members, memberId)
   if (member === undefined || member.status !== 'active') return false
   return member.awayUntil === null || member.awayUntil <= now
 }
@@ -274,9 +277,11 @@ export function roundOutcome(doc: PodDoc, normId: string, now: number): RoundOut
     .map((m) => m.id)
     .sort()
   const answeredMemberIds = Object.keys(responses)
-    .filter((id) => doc.members[id] !== undefined)
+    .filter((id) => ownEntry(doc.members, id) !== undefined)
     .sort()
-  const waitingOnMemberIds = closed ? [] : awaited.filter((id) => responses[id] === undefined)
+  const waitingOnMemberIds = closed
+    ? []
+    : awaited.filter((id) => ownEntry(responses, id) === undefined)
   const complete = round !== null && (closed || waitingOnMemberIds.length === 0)
   if (!complete) {
     return {
@@ -290,15 +295,15 @@ export function roundOutcome(doc: PodDoc, normId: string, now: number): RoundOut
       adoptable: false,
     }
   }
-  const visibleResponses: Record<string, ConsentRecord> = {}
+  const visibleResponses = emptyIdMap<ConsentRecord>()
   const standingObjections: StandingObjection[] = []
   let consents = 0
   for (const id of answeredMemberIds) {
-    const record = responses[id]
+    const record = ownEntry(responses, id)
     if (record === undefined) continue
     visibleResponses[id] = { ...record }
     if (record.response === 'consent') consents++
-    if (record.response === 'object' && doc.members[id]?.status !== 'left') {
+    if (record.response === 'object' && ownEntry(doc.members, id)?.status !== 'left') {
       standingObjections.push({ memberId: id, reason: record.reason })
     }
   }
@@ -334,7 +339,7 @@ export function settleRound(doc: PodDoc, normId: string, ctx: CommandContext): S
   norm.status = 'adopted'
   norm.adoptedAt = ctx.now
   if (norm.revises !== null) {
-    const previous = doc.norms[norm.revises]
+    const previous = ownEntry(doc.norms, norm.revises)
     if (previous !== undefined && previous.status === 'adopted') previous.status = 'revised'
   }
   return 'adopted'
@@ -381,12 +386,12 @@ function compareIds(a: string, b: string): number {
  * memory of how a norm came to read as it does.
  */
 export function normHistory(doc: Pick<PodDoc, 'norms'>, normId: string): Norm[] {
-  const start = doc.norms[normId]
+  const start = ownEntry(doc.norms, normId)
   if (start === undefined) return []
   let root = start
   const seen = new Set<string>([root.id])
   while (root.revises !== null) {
-    const previous = doc.norms[root.revises]
+    const previous = ownEntry(doc.norms, root.revises)
     if (previous === undefined || seen.has(previous.id)) break
     seen.add(previous.id)
     root = previous

@@ -1,6 +1,8 @@
+import { LIMITS } from '../schema/limits.ts'
+import { ownEntry } from '../schema/idMap.ts'
 import type { JourneyStage, Member, Pairing, PodDoc } from '../schema/podDocument.ts'
 import type { CommandContext } from './commandContext.ts'
-import { DomainError } from './commandContext.ts'
+import { DomainError, requireRoom } from './commandContext.ts'
 
 /**
  * The peer-mentor rotation (pattern.md, Section 4: "each member mentors one peer (usually
@@ -157,17 +159,18 @@ export function startRotation(
   proposals: readonly PairingProposal[],
   ctx: CommandContext,
 ): string[] {
+  requireRoom(Object.keys(doc.pairings).length + proposals.length - 1, LIMITS.pairings, 'pairings')
   for (const p of proposals) {
     if (p.mentorId === p.menteeId) throw new DomainError('Nobody can mentor themselves.')
     for (const id of [p.mentorId, p.menteeId]) {
-      const member = doc.members[id]
+      const member = ownEntry(doc.members, id)
       if (member === undefined || member.status !== 'active') {
         throw new DomainError('Only active members can be paired.')
       }
     }
   }
   for (const pairing of currentPairings(doc)) {
-    const live = doc.pairings[pairing.id]
+    const live = ownEntry(doc.pairings, pairing.id)
     if (live !== undefined) live.endedAt = ctx.now
   }
   return proposals.map((p) => {
@@ -195,7 +198,7 @@ export function declinePairing(
   memberId: string,
   ctx: CommandContext,
 ): void {
-  const pairing = doc.pairings[pairingId]
+  const pairing = ownEntry(doc.pairings, pairingId)
   if (pairing === undefined) throw new DomainError('That pairing is not in this pod.')
   if (pairing.mentorId !== memberId && pairing.menteeId !== memberId) {
     throw new DomainError('Only the two members of a pairing can decline it.')

@@ -1,6 +1,8 @@
+import { LIMITS, TEXT_LIMITS } from '../schema/limits.ts'
+import { ownEntry } from '../schema/idMap.ts'
 import type { PodDoc, PodFormat, PodFormatStep } from '../schema/podDocument.ts'
 import type { CommandContext } from './commandContext.ts'
-import { DomainError, requireText } from './commandContext.ts'
+import { DomainError, requireRoom, requireText } from './commandContext.ts'
 import {
   CIRCLE_FORMATS,
   FIRST_CIRCLE_FORMAT_ID,
@@ -84,7 +86,7 @@ export function podFormats(doc: Pick<PodDoc, 'formats'>): PodFormat[] {
 
 /** A format by id: one of the pod's (retired ones too, for meetings that ran them), or a template. */
 export function findFormat(doc: Pick<PodDoc, 'formats'>, id: string): CircleFormat | null {
-  const own = doc.formats[id]
+  const own = ownEntry(doc.formats, id)
   return own !== undefined ? asCircleFormat(own) : circleFormat(id)
 }
 
@@ -94,7 +96,7 @@ export function findFormat(doc: Pick<PodDoc, 'formats'>, id: string): CircleForm
  * (it never arrived, or a peer wrote a bad id) falls back the same way.
  */
 export function meetingFormat(doc: PodDoc, meetingId: string): CircleFormat {
-  const meeting = doc.meetings[meetingId]
+  const meeting = ownEntry(doc.meetings, meetingId)
   const chosen = meeting?.formatId ?? null
   const found = chosen === null ? null : findFormat(doc, chosen)
   if (found !== null) return found
@@ -108,14 +110,14 @@ export function meetingFormat(doc: PodDoc, meetingId: string): CircleFormat {
 
 /** Records the format a meeting runs, so every member's screen shows the same steps. */
 export function chooseMeetingFormat(doc: PodDoc, meetingId: string, formatId: string): void {
-  const meeting = doc.meetings[meetingId]
+  const meeting = ownEntry(doc.meetings, meetingId)
   if (meeting === undefined) throw new DomainError('That circle is not in this pod.')
   if (findFormat(doc, formatId) === null) throw new DomainError('That format is not in this pod.')
   if (meeting.formatId !== formatId) meeting.formatId = formatId
 }
 
 function requireFormat(doc: PodDoc, formatId: string): PodFormat {
-  const format = doc.formats[formatId]
+  const format = ownEntry(doc.formats, formatId)
   if (format === undefined) throw new DomainError('That format is not one of this pod’s own.')
   return format
 }
@@ -133,6 +135,7 @@ function checkMinutes(value: number, what: string, max: number): number {
 export function copyFormat(doc: PodDoc, sourceId: string, ctx: CommandContext): string {
   const source = findFormat(doc, sourceId)
   if (source === null) throw new DomainError('That format is not in this pod.')
+  requireRoom(Object.keys(doc.formats).length, LIMITS.formats, 'circle formats')
   const id = ctx.newId()
   const steps: Record<string, PodFormatStep> = {}
   source.steps.forEach((s, index) => {
@@ -169,7 +172,7 @@ export function updateFormat(
 ): void {
   const format = requireFormat(doc, formatId)
   if (edit.name !== undefined) {
-    const name = requireText(edit.name, 'The format’s name', 80)
+    const name = requireText(edit.name, 'The format’s name', TEXT_LIMITS.formatName)
     if (format.name !== name) format.name = name
   }
   if (edit.summary !== undefined && format.summary !== edit.summary.trim())
@@ -186,10 +189,10 @@ export function updateFormatStep(
   ctx: CommandContext,
 ): void {
   const format = requireFormat(doc, formatId)
-  const step = format.steps[stepId]
+  const step = ownEntry(format.steps, stepId)
   if (step === undefined) throw new DomainError('That step is no longer in this format.')
   if (edit.title !== undefined) {
-    const title = requireText(edit.title, 'A step’s title', 120)
+    const title = requireText(edit.title, 'A step’s title', TEXT_LIMITS.stepTitle)
     if (step.title !== title) step.title = title
   }
   if (edit.minutes !== undefined) {
@@ -230,10 +233,11 @@ export function addFormatStep(
       : after === null
         ? before.position + 1
         : (before.position + after.position) / 2
+  requireRoom(steps.length, LIMITS.stepsPerFormat, 'steps in this format')
   const id = ctx.newId()
   format.steps[id] = {
     id,
-    title: requireText(title, 'A step’s title', 120),
+    title: requireText(title, 'A step’s title', TEXT_LIMITS.stepTitle),
     minutes: 5,
     roleCue: null,
     kind: 'discussion',
@@ -255,7 +259,7 @@ export function moveFormatStep(
   const format = requireFormat(doc, formatId)
   const steps = orderedSteps(format)
   const index = steps.findIndex((s) => s.id === stepId)
-  const step = format.steps[stepId]
+  const step = ownEntry(format.steps, stepId)
   if (index === -1 || step === undefined)
     throw new DomainError('That step is no longer in this format.')
   const neighbour = steps[index + direction]
@@ -277,7 +281,7 @@ export function removeFormatStep(
   ctx: CommandContext,
 ): void {
   const format = requireFormat(doc, formatId)
-  if (format.steps[stepId] === undefined) return
+  if (ownEntry(format.steps, stepId) === undefined) return
   if (Object.keys(format.steps).length <= 1)
     throw new DomainError('A format needs at least one step.')
   delete format.steps[stepId]

@@ -1,3 +1,4 @@
+import { TEXT_LIMITS } from '../schema/limits.ts'
 import type { JourneyStage, PodDoc, PodKind, Role } from '../schema/podDocument.ts'
 import { CURRENT_SCHEMA_VERSION } from '../schema/version.ts'
 import { MIGRATIONS } from '../schema/migrations.ts'
@@ -29,7 +30,7 @@ export interface NewPodInput {
  * Returns the founder's member id.
  */
 export function initPod(doc: PodDoc, input: NewPodInput, ctx: CommandContext): string {
-  const name = requireText(input.name, 'The pod name', 80)
+  const name = requireText(input.name, 'The pod name', TEXT_LIMITS.podName)
   const podId = ctx.newId()
   const founderId = ctx.newId()
   doc.schemaVersion = CURRENT_SCHEMA_VERSION
@@ -62,7 +63,7 @@ export function initPod(doc: PodDoc, input: NewPodInput, ctx: CommandContext): s
   })
   const founder = {
     id: founderId,
-    name: requireText(input.founder.name, 'Your name', 60),
+    name: requireText(input.founder.name, 'Your name', TEXT_LIMITS.personName),
     stage: input.founder.stage,
     joinedAt: ctx.now,
     status: 'active' as const,
@@ -87,7 +88,7 @@ export interface PodDetailsInput {
 /** Edits the pod's facts; only the fields given change, so concurrent edits of others merge. */
 export function updatePodDetails(doc: PodDoc, input: PodDetailsInput): void {
   if (input.name !== undefined) {
-    const name = requireText(input.name, 'The pod name', 80)
+    const name = requireText(input.name, 'The pod name', TEXT_LIMITS.podName)
     if (doc.pod.name !== name) doc.pod.name = name
   }
   if (input.purpose !== undefined && doc.pod.purpose !== input.purpose.trim()) {

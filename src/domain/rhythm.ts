@@ -1,3 +1,5 @@
+import { LIMITS, TEXT_LIMITS } from '../schema/limits.ts'
+import { ownEntry } from '../schema/idMap.ts'
 import type {
   Container,
   ContainerKind,
@@ -6,7 +8,7 @@ import type {
   PodDoc,
 } from '../schema/podDocument.ts'
 import type { CommandContext } from './commandContext.ts'
-import { DomainError, requireText } from './commandContext.ts'
+import { DomainError, requireRoom, requireText } from './commandContext.ts'
 import { newMeetingRecord } from './meetings.ts'
 
 /**
@@ -401,15 +403,22 @@ function outcomeOf(
 }
 
 /**
- * Every slot of a container from its first up to `now`, with what became of it. This is the
- * evidence under streaks, nudges and the rhythm part of vitality.
+ * How far back a rhythm is read: ten years. A container whose start a peer set a century back
+ * would otherwise cost thousands of slot computations on every reading.
+ */
+export const RHYTHM_HISTORY_MS = 3653 * DAY
+
+/**
+ * Every slot of a container from its first (at most `RHYTHM_HISTORY_MS` ago) up to `now`, with
+ * what became of it. This is the evidence under streaks, nudges and the rhythm part of vitality.
  */
 export function rhythmHistory(
   doc: Pick<PodDoc, 'pod' | 'meetings'>,
   container: Container,
   now: number,
 ): SlotRecord[] {
-  const slots = occurrencesBetween(container, container.startsAt, now + 1)
+  const from = Math.max(container.startsAt, now - RHYTHM_HISTORY_MS)
+  const slots = occurrencesBetween(container, from, now + 1)
   const byslot = meetingsForSlots(doc, container.id, slots)
   return slots.map((slot) => {
     const meeting = byslot.get(slot) ?? null
@@ -515,7 +524,7 @@ export function upcomingCalendar(
 // Skipping and rescheduling
 
 function requireContainer(doc: PodDoc, containerId: string): Container {
-  const container = doc.containers[containerId]
+  const container = ownEntry(doc.containers, containerId)
   if (container === undefined) throw new DomainError('That container is not in this pod.')
   return container
 }
@@ -540,9 +549,10 @@ function slotMeeting(
     }
     return existing
   }
+  requireRoom(Object.keys(doc.meetings).length, LIMITS.meetings, 'meetings')
   const meeting = newMeetingRecord(container.id, scheduledFor, 'planned', ctx)
   doc.meetings[meeting.id] = meeting
-  const stored = doc.meetings[meeting.id]
+  const stored = ownEntry(doc.meetings, meeting.id)
   if (stored === undefined) throw new DomainError('The meeting could not be recorded.')
   return stored
 }
@@ -561,7 +571,7 @@ export interface SkipInput {
 export function skipMeeting(doc: PodDoc, input: SkipInput, ctx: CommandContext): string {
   const container = requireContainer(doc, input.containerId)
   requireSlot(container, input.scheduledFor)
-  const reason = requireText(input.reason, 'The reason', 200)
+  const reason = requireText(input.reason, 'The reason', TEXT_LIMITS.meetingReason)
   const meeting = slotMeeting(doc, container, input.scheduledFor, ctx)
   if (meeting.status !== 'skipped') meeting.status = 'skipped'
   if (meeting.reason !== reason) meeting.reason = reason
@@ -592,7 +602,7 @@ export function rescheduleMeeting(
   requireSlot(container, input.scheduledFor)
   if (!Number.isFinite(input.to)) throw new DomainError('The new time is not a date.')
   if (input.to === input.scheduledFor) throw new DomainError('The new time is the same as the old.')
-  const reason = requireText(input.reason, 'The reason', 200)
+  const reason = requireText(input.reason, 'The reason', TEXT_LIMITS.meetingReason)
   const meeting = slotMeeting(doc, container, input.scheduledFor, ctx)
   if (meeting.status !== 'rescheduled') meeting.status = 'rescheduled'
   if (meeting.rescheduledTo !== input.to) meeting.rescheduledTo = input.to
@@ -636,7 +646,7 @@ export function rhythmStreak(
   containerId: string,
   now: number,
 ): RhythmStreak {
-  const container = doc.containers[containerId]
+  const container = ownEntry(doc.containers, containerId)
   if (container === undefined) return { count: 0, since: null, brokenBy: null }
   const history = rhythmHistory(doc, container, now)
   let count = 0
@@ -730,10 +740,10 @@ export function calendarGuardianNudge(
   let guardian: CalendarNudge['guardian'] = null
   if (role !== undefined) {
     const latest = Object.values(doc.meetings)
-      .filter((m) => m.roleHolders[role.id] !== undefined && meetingTime(m) <= now)
+      .filter((m) => ownEntry(m.roleHolders, role.id) !== undefined && meetingTime(m) <= now)
       .sort((a, b) => meetingTime(b) - meetingTime(a))[0]
-    const memberId = latest?.roleHolders[role.id]
-    const member = memberId === undefined ? undefined : doc.members[memberId]
+    const memberId = latest === undefined ? undefined : ownEntry(latest.roleHolders, role.id)
+    const member = memberId === undefined ? undefined : ownEntry(doc.members, memberId)
     if (member !== undefined) guardian = { memberId: member.id, name: member.name }
   }
   const next = occurrences(container, now, 1)[0] ?? null

@@ -1,6 +1,8 @@
+import { LIMITS, TEXT_LIMITS } from '../schema/limits.ts'
+import { emptyIdMap, ownEntry } from '../schema/idMap.ts'
 import type { Meeting, Member, PodDoc, Role, RoleSwap, RoleTerm } from '../schema/podDocument.ts'
 import type { CommandContext } from './commandContext.ts'
-import { DomainError, requireText } from './commandContext.ts'
+import { DomainError, requireRoom, requireText } from './commandContext.ts'
 
 /**
  * The role rotation (pattern.md, Section 5: "create roles that rotate so power does not
@@ -103,7 +105,7 @@ function indexSwaps(doc: Pick<PodDoc, 'roleSwaps'>): SwapIndex {
 function recordedHolder(meeting: Meeting, roleId: string, swaps: SwapIndex): string | null {
   const swap = swaps.get(swapKey(meeting.id, roleId))
   if (swap !== undefined) return swap.toMemberId
-  return meeting.roleHolders[roleId] ?? null
+  return ownEntry(meeting.roleHolders, roleId) ?? null
 }
 
 function recordedRoleIds(meeting: Meeting, swaps: SwapIndex, roleIds: Iterable<string>): string[] {
@@ -145,7 +147,8 @@ function isAvailable(member: Member, entry: Entry): boolean {
   const t = entry.scheduledFor
   if (member.status !== 'active' || member.joinedAt > t) return false
   if (member.awayUntil !== null && member.awayUntil > t) return false
-  const attendance = entry.meeting?.attendance[member.id]
+  const attendance =
+    entry.meeting === null ? undefined : ownEntry(entry.meeting.attendance, member.id)
   return attendance !== 'absent' && attendance !== 'excused'
 }
 
@@ -224,8 +227,8 @@ function computeEntry(
   state: RotationState,
   swaps: SwapIndex,
 ): RotationEntry {
-  const holders: Record<string, string | null> = {}
-  const sources: Record<string, HolderSource> = {}
+  const holders = emptyIdMap<string | null>()
+  const sources = emptyIdMap<HolderSource>()
   const members = Object.values(doc.members).sort(
     (a, b) => a.joinedAt - b.joinedAt || compareIds(a.id, b.id),
   )
@@ -268,7 +271,13 @@ function computeEntry(
       .sort((a, b) => a.last - b.last || a.rank - b.rank)
       .map((c) => c.id)
   })
-  const chosen = assignPools(pools, busy)
+  // Only the first `roles.length + 1` of a pool can win: among them at least one member holds
+  // no other role (fewer roles than that exist), and taking them instead of anyone later costs
+  // no more and is preferred. Cutting the pools keeps the search linear in the pod's members.
+  const chosen = assignPools(
+    pools.map((pool) => pool.slice(0, roles.length + 1)),
+    busy,
+  )
   open.forEach((role, i) => {
     const member = chosen[i]
     holders[role.id] = member === undefined || member === '' ? null : member
@@ -314,7 +323,7 @@ function record(
       state.lastServed.set(roleId, byMember)
     }
     byMember.set(holder, index)
-    const role = doc.roles[roleId]
+    const role = ownEntry(doc.roles, roleId)
     const period = role === undefined ? null : termPeriod(role.term, entry.scheduledFor)
     const key = `${roleId}|${period}`
     if (period !== null && !state.termHolders.has(key)) state.termHolders.set(key, holder)
@@ -355,7 +364,7 @@ export function rotationDetail(doc: PodDoc, target: RotationTarget): RotationEnt
   const counted = countedMeetings(doc)
   let entries: Entry[]
   if ('meetingId' in target) {
-    const meeting = doc.meetings[target.meetingId]
+    const meeting = ownEntry(doc.meetings, target.meetingId)
     if (meeting === undefined) throw new DomainError('That meeting is not in this pod.')
     entries = counted
       .filter((m) => m.id !== meeting.id && compareMeetings(m, meeting) < 0)
@@ -431,7 +440,7 @@ function heldTurns(doc: PodDoc): RoleTurn[] {
   const swaps = indexSwaps(doc)
   const turns: RoleTurn[] = []
   const roleIds = Object.keys(doc.roles)
-  const roleOrder = (id: string) => doc.roles[id]?.order ?? id
+  const roleOrder = (id: string) => ownEntry(doc.roles, id)?.order ?? id
   for (const meeting of countedMeetings(doc)) {
     if (meeting.status !== 'held') continue
     const ids = recordedRoleIds(meeting, swaps, roleIds).sort(
@@ -459,7 +468,7 @@ export function roleHistory(doc: PodDoc, memberId: string): RoleTurn[] {
 
 /** Role id → who held it at each held meeting, oldest first. */
 export function roleHistoryByRole(doc: PodDoc): Record<string, RoleTurn[]> {
-  const byRole: Record<string, RoleTurn[]> = {}
+  const byRole = emptyIdMap<RoleTurn[]>()
   for (const turn of heldTurns(doc)) (byRole[turn.roleId] ??= []).push(turn)
   return byRole
 }
@@ -478,11 +487,11 @@ export interface RoleSwapInput {
  * The member swapped out has not served, so the rotation offers them the role again soon.
  */
 export function recordRoleSwap(doc: PodDoc, input: RoleSwapInput, ctx: CommandContext): string {
-  const meeting = doc.meetings[input.meetingId]
+  const meeting = ownEntry(doc.meetings, input.meetingId)
   if (meeting === undefined) throw new DomainError('That meeting is not in this pod.')
-  const role = doc.roles[input.roleId]
+  const role = ownEntry(doc.roles, input.roleId)
   if (role === undefined) throw new DomainError('That role is not in this pod.')
-  const to = doc.members[input.toMemberId]
+  const to = ownEntry(doc.members, input.toMemberId)
   if (to === undefined || to.status === 'left') {
     throw new DomainError('Only a member of the pod can take a role.')
   }
@@ -492,6 +501,7 @@ export function recordRoleSwap(doc: PodDoc, input: RoleSwapInput, ctx: CommandCo
   if (current !== input.fromMemberId) {
     throw new DomainError('That member does not hold this role at this meeting.')
   }
+  requireRoom(Object.keys(doc.roleSwaps).length, LIMITS.roleSwaps, 'role swaps')
   const id = ctx.newId()
   doc.roleSwaps[id] = {
     id,
@@ -506,7 +516,7 @@ export function recordRoleSwap(doc: PodDoc, input: RoleSwapInput, ctx: CommandCo
 }
 
 function requireRole(doc: PodDoc, roleId: string): Role {
-  const role = doc.roles[roleId]
+  const role = ownEntry(doc.roles, roleId)
   if (role === undefined) throw new DomainError('That role is not in this pod.')
   return role
 }
@@ -520,11 +530,12 @@ export function addRole(
   input: { name: string; term?: RoleTerm },
   ctx: CommandContext,
 ): string {
-  const name = requireText(input.name, 'The role name', 40)
+  const name = requireText(input.name, 'The role name', TEXT_LIMITS.roleName)
   const last = Object.values(doc.roles)
     .map((r) => r.order)
     .sort(compareIds)
     .pop()
+  requireRoom(Object.keys(doc.roles).length, LIMITS.roles, 'roles')
   const id = ctx.newId()
   doc.roles[id] = {
     id,
@@ -539,7 +550,7 @@ export function addRole(
 /** Renames a role; its history stays with it (history is kept by role id). */
 export function renameRole(doc: PodDoc, roleId: string, name: string): void {
   const role = requireRole(doc, roleId)
-  const text = requireText(name, 'The role name', 40)
+  const text = requireText(name, 'The role name', TEXT_LIMITS.roleName)
   if (role.name !== text) role.name = text
 }
 

@@ -1,3 +1,5 @@
+import { TEXT_LIMITS } from '../schema/limits.ts'
+import { ownEntry } from '../schema/idMap.ts'
 import type { Container, Meeting, Member, PodDoc } from '../schema/podDocument.ts'
 import type { CommandContext } from './commandContext.ts'
 import { DomainError, requireText } from './commandContext.ts'
@@ -300,7 +302,7 @@ function zoneOf(doc: Pick<PodDoc, 'containers'>): string {
 }
 
 function nameOf(doc: Pick<PodDoc, 'members'>, memberId: string): string {
-  return doc.members[memberId]?.name ?? 'a former member'
+  return ownEntry(doc.members, memberId)?.name ?? 'a former member'
 }
 
 function roleIds(doc: Pick<PodDoc, 'roles'>, pattern: RegExp): Set<string> {
@@ -319,7 +321,7 @@ export function heldGroupMeetings(
   return Object.values(doc.meetings)
     .filter((m) => {
       if (m.status !== 'held' || meetingTime(m) > now) return false
-      const container = m.containerId === null ? undefined : doc.containers[m.containerId]
+      const container = m.containerId === null ? undefined : ownEntry(doc.containers, m.containerId)
       return container?.kind !== 'office-hours'
     })
     .sort((a, b) => meetingTime(a) - meetingTime(b))
@@ -786,7 +788,8 @@ function mentorInvisibility(
     if (experienced.length === 0) {
       evidence.push('No experienced practitioner is an active member of the pod.')
     } else {
-      const attendedBy = (id: string) => window.filter((m) => m.attendance[id] === 'present').length
+      const attendedBy = (id: string) =>
+        window.filter((m) => ownEntry(m.attendance, id) === 'present').length
       const seen = experienced.filter((m) => attendedBy(m.id) / window.length >= 0.5)
       if (seen.length === 0) {
         evidence.push(
@@ -934,7 +937,7 @@ export function pausePod(doc: PodDoc, input: PauseInput, ctx: CommandContext): n
   if (!Number.isFinite(until) || until <= ctx.now) {
     throw new DomainError('The restart date must be in the future.')
   }
-  const reason = requireText(input.reason, 'The reason', 300)
+  const reason = requireText(input.reason, 'The reason', TEXT_LIMITS.pauseReason)
   if (doc.pod.pausedAt !== ctx.now) doc.pod.pausedAt = ctx.now
   if (doc.pod.pausedUntil !== until) doc.pod.pausedUntil = until
   if (doc.pod.pauseReason !== reason) doc.pod.pauseReason = reason

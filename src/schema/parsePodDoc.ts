@@ -22,6 +22,9 @@ import type {
 } from './podDocument.ts'
 import { JOURNEY_STAGES, MEMBER_STATUSES, POD_KINDS } from './podDocument.ts'
 import { CURRENT_SCHEMA_VERSION } from './version.ts'
+import { emptyIdMap } from './idMap.ts'
+import { isPlainRecord } from './plainRecord.ts'
+import { MAX_DURATION_MINUTES, MAX_MINUTES_PER_MENTEE, TIME_RANGE } from './limits.ts'
 
 /**
  * The outcome of reading a pod document that any peer may have written.
@@ -36,37 +39,92 @@ export type PodParse =
 
 type Obj = Record<string, unknown>
 
+/** The value a peer stored under `key`, never one inherited through a prototype. */
+function own(o: Obj, key: string): unknown {
+  return Object.hasOwn(o, key) ? o[key] : undefined
+}
+
+/** Says what a wrong value was without calling anything on it (a peer may have written
+ * `{ toString: 1 }`). */
+function describe(v: unknown): string {
+  if (v === undefined) return '"undefined"'
+  if (typeof v === 'string') return `"${v.length > 40 ? `${v.slice(0, 40)}…` : v}"`
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return `"${String(v)}"`
+  if (Array.isArray(v)) return '(a list)'
+  return `(${typeof v === 'object' ? 'an object' : `a ${typeof v}`})`
+}
+
+const timeZoneChecks = new Map<string, boolean>()
+
+/** True when the runtime's Intl knows `timeZone`; answers are kept, so each zone is tried once. */
+function knownTimeZone(timeZone: string): boolean {
+  let known = timeZoneChecks.get(timeZone)
+  if (known === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone })
+      known = timeZone !== ''
+    } catch {
+      known = false
+    }
+    if (timeZoneChecks.size < 1_000) timeZoneChecks.set(timeZone, known)
+  }
+  return known
+}
+
 class Reader {
   readonly problems: string[] = []
   report(where: string, what: string): void {
     this.problems.push(`${where}: ${what}`)
   }
   obj(v: unknown): v is Obj {
-    return typeof v === 'object' && v !== null && !Array.isArray(v)
+    return isPlainRecord(v)
   }
   str(o: Obj, key: string, where: string, fallback: string): string {
-    const v = o[key]
+    const v = own(o, key)
     if (typeof v === 'string') return v
     this.report(where, v === undefined ? `${key} was missing` : `${key} was not text`)
     return fallback
   }
   strOrNull(o: Obj, key: string, where: string): string | null {
-    const v = o[key]
+    const v = own(o, key)
     if (typeof v === 'string') return v
     if (v !== undefined && v !== null) this.report(where, `${key} was not text`)
     return null
   }
   num(o: Obj, key: string, where: string, fallback: number): number {
-    const v = o[key]
+    const v = own(o, key)
     if (typeof v === 'number' && Number.isFinite(v)) return v
     this.report(where, v === undefined ? `${key} was missing` : `${key} was not a number`)
     return fallback
   }
   numOrNull(o: Obj, key: string, where: string): number | null {
-    const v = o[key]
+    const v = own(o, key)
     if (typeof v === 'number' && Number.isFinite(v)) return v
     if (v !== undefined && v !== null) this.report(where, `${key} was not a number`)
     return null
+  }
+  /** A whole number in [min, max]; anything else is reported and becomes `fallback`. */
+  int(o: Obj, key: string, where: string, min: number, max: number, fallback: number): number {
+    const v = this.num(o, key, where, fallback)
+    if (Number.isInteger(v) && v >= min && v <= max) return v
+    this.report(where, `${key} ${describe(v)} is not a whole number from ${min} to ${max}`)
+    return fallback
+  }
+  /** A time (epoch ms) inside `TIME_RANGE`; one outside is moved to the nearest end of it. */
+  time(o: Obj, key: string, where: string): number {
+    return this.inRange(this.num(o, key, where, 0), key, where)
+  }
+  /** A time or null; a time outside `TIME_RANGE` becomes null. */
+  timeOrNull(o: Obj, key: string, where: string): number | null {
+    const v = this.numOrNull(o, key, where)
+    if (v === null || (v >= TIME_RANGE.min && v <= TIME_RANGE.max)) return v
+    this.report(where, `${key} was not a date Tend can show; left out`)
+    return null
+  }
+  private inRange(v: number, key: string, where: string): number {
+    if (v >= TIME_RANGE.min && v <= TIME_RANGE.max) return v
+    this.report(where, `${key} was not a date Tend can show`)
+    return Math.min(TIME_RANGE.max, Math.max(TIME_RANGE.min, v))
   }
   oneOf<T extends string>(
     o: Obj,
@@ -75,18 +133,25 @@ class Reader {
     allowed: readonly T[],
     fallback: T,
   ): T {
-    const v = o[key]
+    const v = own(o, key)
     if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T
-    this.report(where, `${key} "${String(v)}" is not one of ${allowed.join(', ')}`)
+    this.report(where, `${key} ${describe(v)} is not one of ${allowed.join(', ')}`)
     return fallback
   }
   strings(o: Obj, key: string, where: string): string[] {
-    const v = o[key]
+    const v = own(o, key)
     if (!Array.isArray(v)) {
       if (v !== undefined) this.report(where, `${key} was not a list`)
       return []
     }
-    return v.filter((x): x is string => typeof x === 'string')
+    // A plain loop: a list's own `constructor` (a peer may set one) steers `filter` and `map`.
+    const texts: string[] = []
+    for (let i = 0; i < v.length; i++) {
+      const item: unknown = v[i]
+      if (typeof item === 'string') texts.push(item)
+    }
+    if (texts.length !== v.length) this.report(where, `${key}: left out what was not text`)
+    return texts
   }
   /** Reads a map keyed by id; entries that cannot be repaired are left out and reported. */
   map<T>(
@@ -95,14 +160,19 @@ class Reader {
     where: string,
     entry: (value: Obj, id: string, where: string) => T | null,
   ): Record<string, T> {
-    const v = o[key]
-    const out: Record<string, T> = {}
+    const v = own(o, key)
+    const out = emptyIdMap<T>()
     if (!this.obj(v)) {
-      if (v !== undefined) this.report(where, `${key} was not a map`)
+      this.report(where, v === undefined ? `${key} was missing` : `${key} was not a map`)
       return out
     }
+    this.hiddenProto(v, `${where}.${key}`)
     for (const [id, value] of Object.entries(v)) {
       const at = `${where}.${key}.${id}`
+      if (id === '__proto__') {
+        this.report(at, 'left out: not an id Tend can store')
+        continue
+      }
       if (!this.obj(value)) {
         this.report(at, 'left out: not an object')
         continue
@@ -111,6 +181,43 @@ class Reader {
       if (parsed !== null) out[id] = parsed
     }
     return out
+  }
+  /** Reads a map of id → a value `accept` takes; other values are left out and reported. */
+  valueMap<T>(
+    o: Obj,
+    key: string,
+    where: string,
+    accept: (v: unknown) => v is T,
+    wrong: string,
+  ): Record<string, T> {
+    const v = own(o, key)
+    const out = emptyIdMap<T>()
+    if (!this.obj(v)) {
+      this.report(where, v === undefined ? `${key} was missing` : `${key} was not a map`)
+      return out
+    }
+    this.hiddenProto(v, `${where}.${key}`)
+    for (const [id, value] of Object.entries(v)) {
+      if (id !== '__proto__' && accept(value)) out[id] = value
+      else this.report(`${where}.${key}.${id}`, `left out: ${wrong}`)
+    }
+    return out
+  }
+  /**
+   * Automerge reads a map entry a peer keyed `__proto__` into the map's prototype, where
+   * `Object.entries` does not list it; the stored map still holds it, so it is reported (and a
+   * repair deletes it).
+   */
+  hiddenProto(map: Obj, where: string): void {
+    const proto: unknown = Object.getPrototypeOf(map)
+    if (proto !== Object.prototype && proto !== null) {
+      this.report(`${where}.__proto__`, 'left out: not an id Tend can store')
+    }
+  }
+  /** The entry's id is its key in the map; a stored `id` that says otherwise is reported. */
+  id(o: Obj, id: string, where: string): string {
+    if (own(o, 'id') !== id) this.report(where, 'id did not match its key')
+    return id
   }
 }
 
@@ -123,44 +230,63 @@ const MEETING_STATUSES = ['planned', 'held', 'skipped', 'rescheduled'] as const
 const ATTENDANCE: readonly Attendance[] = ['present', 'absent', 'excused']
 const INSIGHT_KINDS = ['learning', 'tension', 'breakthrough', 'question'] as const
 
+const isAttendance = (v: unknown): v is Attendance =>
+  typeof v === 'string' && (ATTENDANCE as readonly string[]).includes(v)
+const isText = (v: unknown): v is string => typeof v === 'string'
+
 function device(r: Reader, o: Obj, id: string, at: string): MemberDevice | null {
   const publicKey = r.str(o, 'publicKey', at, '')
-  if (publicKey === '') return null
+  if (publicKey === '') {
+    r.report(at, 'left out: a device with no key')
+    return null
+  }
   return {
-    id,
+    id: r.id(o, id, at),
     publicKey,
     label: r.str(o, 'label', at, 'device'),
-    addedAt: r.num(o, 'addedAt', at, 0),
+    addedAt: r.time(o, 'addedAt', at),
   }
 }
 
 function member(r: Reader, o: Obj, id: string, at: string): Member | null {
   return {
-    id,
+    id: r.id(o, id, at),
     name: r.str(o, 'name', at, 'Unnamed member'),
     stage: r.oneOf(o, 'stage', at, JOURNEY_STAGES, 'newer'),
-    joinedAt: r.num(o, 'joinedAt', at, 0),
+    joinedAt: r.time(o, 'joinedAt', at),
     status: r.oneOf(o, 'status', at, MEMBER_STATUSES, 'active'),
-    awayUntil: r.numOrNull(o, 'awayUntil', at),
+    awayUntil: r.timeOrNull(o, 'awayUntil', at),
     devices: r.map(o, 'devices', at, (v, did, w) => device(r, v, did, w)),
-    createdAt: r.num(o, 'createdAt', at, 0),
-    updatedAt: r.num(o, 'updatedAt', at, 0),
+    createdAt: r.time(o, 'createdAt', at),
+    updatedAt: r.time(o, 'updatedAt', at),
   }
 }
 
 function container(r: Reader, o: Obj, id: string, at: string): Container | null {
+  let timeZone = r.str(o, 'timeZone', at, 'UTC')
+  if (!knownTimeZone(timeZone)) {
+    r.report(at, `timeZone ${describe(timeZone)} is not a time zone; read as UTC`)
+    timeZone = 'UTC'
+  }
+  const minutesPerMentee = r.numOrNull(o, 'minutesPerMentee', at)
+  const allowanceFits =
+    minutesPerMentee === null ||
+    (Number.isInteger(minutesPerMentee) &&
+      minutesPerMentee >= 0 &&
+      minutesPerMentee <= MAX_MINUTES_PER_MENTEE)
+  if (!allowanceFits) r.report(at, 'minutesPerMentee was out of range; the default is used')
   return {
-    id,
+    id: r.id(o, id, at),
     kind: r.oneOf(o, 'kind', at, CONTAINER_KINDS, 'circle'),
     name: r.str(o, 'name', at, 'Circle'),
     cadence: r.oneOf(o, 'cadence', at, CADENCES, 'weekly'),
-    weekday: Math.min(6, Math.max(0, Math.trunc(r.num(o, 'weekday', at, 1)))),
+    weekday: r.int(o, 'weekday', at, 0, 6, 1),
     time: r.str(o, 'time', at, '18:00'),
-    durationMinutes: r.num(o, 'durationMinutes', at, 60),
-    timeZone: r.str(o, 'timeZone', at, 'UTC'),
-    minutesPerMentee: r.numOrNull(o, 'minutesPerMentee', at),
-    startsAt: r.num(o, 'startsAt', at, 0),
-    retiredAt: r.numOrNull(o, 'retiredAt', at),
+    durationMinutes: r.int(o, 'durationMinutes', at, 1, MAX_DURATION_MINUTES, 60),
+    timeZone,
+    minutesPerMentee: allowanceFits ? minutesPerMentee : null,
+    startsAt: r.time(o, 'startsAt', at),
+    retiredAt: r.timeOrNull(o, 'retiredAt', at),
   }
 }
 
@@ -168,142 +294,138 @@ function consentRecord(r: Reader, o: Obj, _id: string, at: string): ConsentRecor
   return {
     response: r.oneOf(o, 'response', at, CONSENT_RESPONSES, 'stand-aside'),
     reason: r.strOrNull(o, 'reason', at),
-    at: r.num(o, 'at', at, 0),
+    at: r.time(o, 'at', at),
   }
 }
 
 function consentRound(r: Reader, o: Obj, id: string, at: string): ConsentRound | null {
   return {
-    id,
-    openedAt: r.num(o, 'openedAt', at, 0),
-    closedAt: r.numOrNull(o, 'closedAt', at),
+    id: r.id(o, id, at),
+    openedAt: r.time(o, 'openedAt', at),
+    closedAt: r.timeOrNull(o, 'closedAt', at),
     responses: r.map(o, 'responses', at, (v, mid, w) => consentRecord(r, v, mid, w)),
   }
 }
 
 function norm(r: Reader, o: Obj, id: string, at: string): Norm | null {
   const text = r.str(o, 'text', at, '')
-  if (text === '') return null
+  if (text === '') {
+    r.report(at, 'left out: a norm with no text')
+    return null
+  }
   return {
-    id,
+    id: r.id(o, id, at),
     text,
     reason: r.strOrNull(o, 'reason', at),
     status: r.oneOf(o, 'status', at, NORM_STATUSES, 'proposed'),
     proposedBy: r.str(o, 'proposedBy', at, ''),
-    proposedAt: r.num(o, 'proposedAt', at, 0),
+    proposedAt: r.time(o, 'proposedAt', at),
     revises: r.strOrNull(o, 'revises', at),
     rounds: r.map(o, 'rounds', at, (v, rid, w) => consentRound(r, v, rid, w)),
-    adoptedAt: r.numOrNull(o, 'adoptedAt', at),
-    retiredAt: r.numOrNull(o, 'retiredAt', at),
+    adoptedAt: r.timeOrNull(o, 'adoptedAt', at),
+    retiredAt: r.timeOrNull(o, 'retiredAt', at),
   }
 }
 
 function role(r: Reader, o: Obj, id: string, at: string): Role | null {
   return {
-    id,
+    id: r.id(o, id, at),
     name: r.str(o, 'name', at, 'Role'),
     term: r.oneOf(o, 'term', at, ROLE_TERMS, 'meeting'),
     order: r.str(o, 'order', at, id),
-    retiredAt: r.numOrNull(o, 'retiredAt', at),
+    retiredAt: r.timeOrNull(o, 'retiredAt', at),
   }
 }
 
 function roleSwap(r: Reader, o: Obj, id: string, at: string): RoleSwap | null {
   return {
-    id,
+    id: r.id(o, id, at),
     meetingId: r.str(o, 'meetingId', at, ''),
     roleId: r.str(o, 'roleId', at, ''),
     fromMemberId: r.str(o, 'fromMemberId', at, ''),
     toMemberId: r.str(o, 'toMemberId', at, ''),
-    at: r.num(o, 'at', at, 0),
+    at: r.time(o, 'at', at),
   }
 }
 
 function pairing(r: Reader, o: Obj, id: string, at: string): Pairing | null {
   const mentorId = r.str(o, 'mentorId', at, '')
   const menteeId = r.str(o, 'menteeId', at, '')
-  if (mentorId === '' || menteeId === '') return null
+  if (mentorId === '' || menteeId === '') {
+    r.report(at, 'left out: a pairing without both people')
+    return null
+  }
   return {
-    id,
+    id: r.id(o, id, at),
     mentorId,
     menteeId,
-    startedAt: r.num(o, 'startedAt', at, 0),
-    endedAt: r.numOrNull(o, 'endedAt', at),
-    declinedAt: r.numOrNull(o, 'declinedAt', at),
+    startedAt: r.time(o, 'startedAt', at),
+    endedAt: r.timeOrNull(o, 'endedAt', at),
+    declinedAt: r.timeOrNull(o, 'declinedAt', at),
     declinedBy: r.strOrNull(o, 'declinedBy', at),
   }
 }
 
 function meeting(r: Reader, o: Obj, id: string, at: string): Meeting | null {
-  const attendance: Record<string, Attendance> = {}
-  const rawAttendance = o['attendance']
-  if (r.obj(rawAttendance)) {
-    for (const [mid, v] of Object.entries(rawAttendance)) {
-      if (typeof v === 'string' && (ATTENDANCE as readonly string[]).includes(v)) {
-        attendance[mid] = v as Attendance
-      } else r.report(`${at}.attendance.${mid}`, 'left out: not present, absent or excused')
-    }
-  }
-  const roleHolders: Record<string, string> = {}
-  const rawHolders = o['roleHolders']
-  if (r.obj(rawHolders)) {
-    for (const [rid, v] of Object.entries(rawHolders)) {
-      if (typeof v === 'string') roleHolders[rid] = v
-      else r.report(`${at}.roleHolders.${rid}`, 'left out: not a member id')
-    }
-  }
   return {
-    id,
+    id: r.id(o, id, at),
     containerId: r.strOrNull(o, 'containerId', at),
-    scheduledFor: r.num(o, 'scheduledFor', at, 0),
+    scheduledFor: r.time(o, 'scheduledFor', at),
     status: r.oneOf(o, 'status', at, MEETING_STATUSES, 'planned'),
     reason: r.strOrNull(o, 'reason', at),
-    rescheduledTo: r.numOrNull(o, 'rescheduledTo', at),
-    heldAt: r.numOrNull(o, 'heldAt', at),
-    attendance,
-    roleHolders,
+    rescheduledTo: r.timeOrNull(o, 'rescheduledTo', at),
+    heldAt: r.timeOrNull(o, 'heldAt', at),
+    attendance: r.valueMap(o, 'attendance', at, isAttendance, 'not present, absent or excused'),
+    roleHolders: r.valueMap(o, 'roleHolders', at, isText, 'not a member id'),
     checkIns: r.map(o, 'checkIns', at, (v, cid, w): CheckIn | null => ({
-      id: cid,
+      id: r.id(v, cid, w),
       memberId: r.str(v, 'memberId', w, ''),
       text: r.str(v, 'text', w, ''),
-      at: r.num(v, 'at', w, 0),
+      at: r.time(v, 'at', w),
     })),
     insights: r.map(o, 'insights', at, (v, iid, w): Insight | null => ({
-      id: iid,
+      id: r.id(v, iid, w),
       kind: r.oneOf(v, 'kind', w, INSIGHT_KINDS, 'learning'),
       text: r.str(v, 'text', w, ''),
       tags: r.strings(v, 'tags', w),
       authorId: r.str(v, 'authorId', w, ''),
       ledTo: r.strOrNull(v, 'ledTo', w),
       respondsTo: r.strOrNull(v, 'respondsTo', w),
-      at: r.num(v, 'at', w, 0),
+      at: r.time(v, 'at', w),
     })),
     actions: r.map(o, 'actions', at, (v, aid, w): ActionItem | null => ({
-      id: aid,
+      id: r.id(v, aid, w),
       text: r.str(v, 'text', w, ''),
       ownerId: r.strOrNull(v, 'ownerId', w),
-      doneAt: r.numOrNull(v, 'doneAt', w),
-      at: r.num(v, 'at', w, 0),
+      doneAt: r.timeOrNull(v, 'doneAt', w),
+      at: r.time(v, 'at', w),
     })),
     notesUrl: r.strOrNull(o, 'notesUrl', at),
     formatId: r.strOrNull(o, 'formatId', at),
-    createdAt: r.num(o, 'createdAt', at, 0),
+    createdAt: r.time(o, 'createdAt', at),
   }
 }
 
-function podFacts(r: Reader, o: Obj): PodFacts | null {
-  const id = o['id']
-  if (typeof id !== 'string' || id === '') return null
+/** The id a pod whose own id a peer broke is read with: the same on every device. */
+export const REPAIRED_POD_ID = 'pod-id-repaired'
+
+function podFacts(r: Reader, o: Obj, repairId: boolean): PodFacts | null {
+  let id = own(o, 'id')
+  if (typeof id !== 'string' || id === '') {
+    if (!repairId) return null
+    r.report('pod', `its id ${describe(id)} was not an id`)
+    id = REPAIRED_POD_ID
+  }
   return {
-    id,
+    id: id as string,
     name: r.str(o, 'name', 'pod', 'Unnamed pod'),
     purpose: r.str(o, 'purpose', 'pod', ''),
     kind: r.oneOf(o, 'kind', 'pod', POD_KINDS, 'learning-pod'),
-    createdAt: r.num(o, 'createdAt', 'pod', 0),
+    createdAt: r.time(o, 'createdAt', 'pod'),
     createdBy: r.str(o, 'createdBy', 'pod', ''),
-    archivedAt: r.numOrNull(o, 'archivedAt', 'pod'),
-    pausedAt: r.numOrNull(o, 'pausedAt', 'pod'),
-    pausedUntil: r.numOrNull(o, 'pausedUntil', 'pod'),
+    archivedAt: r.timeOrNull(o, 'archivedAt', 'pod'),
+    pausedAt: r.timeOrNull(o, 'pausedAt', 'pod'),
+    pausedUntil: r.timeOrNull(o, 'pausedUntil', 'pod'),
     pauseReason: r.strOrNull(o, 'pauseReason', 'pod'),
   }
 }
@@ -314,50 +436,55 @@ function outsideRelationship(
   id: string,
   at: string,
 ): OutsideRelationship | null {
-  const mentorName = r.str(o, 'mentorName', at, '').trim()
-  const menteeName = r.str(o, 'menteeName', at, '').trim()
-  if (mentorName === '' || menteeName === '') return null
+  const mentorName = r.str(o, 'mentorName', at, '')
+  const menteeName = r.str(o, 'menteeName', at, '')
+  if (mentorName.trim() === '' || menteeName.trim() === '') {
+    r.report(at, 'left out: a relationship without both names')
+    return null
+  }
   return {
-    id,
+    id: r.id(o, id, at),
     mentorName,
     menteeName,
     topic: r.strOrNull(o, 'topic', at),
-    startedAt: r.num(o, 'startedAt', at, 0),
-    endedAt: r.numOrNull(o, 'endedAt', at),
-    createdAt: r.num(o, 'createdAt', at, 0),
+    startedAt: r.time(o, 'startedAt', at),
+    endedAt: r.timeOrNull(o, 'endedAt', at),
+    createdAt: r.time(o, 'createdAt', at),
   }
 }
 
 function formatStep(r: Reader, o: Obj, id: string, at: string): PodFormatStep | null {
-  const title = r.str(o, 'title', at, '').trim()
-  if (title === '') {
+  const title = r.str(o, 'title', at, '')
+  if (title.trim() === '') {
     r.report(at, 'left out: a step with no title')
     return null
   }
-  const minutes = r.num(o, 'minutes', at, 5)
   const speakerMinutes = r.numOrNull(o, 'speakerMinutes', at)
+  const speakerFits =
+    speakerMinutes === null ||
+    (Number.isInteger(speakerMinutes) && speakerMinutes >= 1 && speakerMinutes <= 60)
+  if (!speakerFits) r.report(at, 'speakerMinutes was not 1 to 60; left out')
   return {
-    id,
+    id: r.id(o, id, at),
     title,
-    minutes: Math.min(240, Math.max(1, Math.round(minutes))),
+    minutes: r.int(o, 'minutes', at, 1, 240, 5),
     roleCue: r.strOrNull(o, 'roleCue', at),
     kind: r.str(o, 'kind', at, 'discussion'),
-    speakerMinutes:
-      speakerMinutes === null ? null : Math.min(60, Math.max(1, Math.round(speakerMinutes))),
+    speakerMinutes: speakerFits ? speakerMinutes : null,
     position: r.num(o, 'position', at, 0),
   }
 }
 
 function podFormat(r: Reader, o: Obj, id: string, at: string): PodFormat | null {
   return {
-    id,
+    id: r.id(o, id, at),
     name: r.str(o, 'name', at, 'Our format'),
     summary: r.str(o, 'summary', at, ''),
     basedOn: r.strOrNull(o, 'basedOn', at),
     steps: r.map(o, 'steps', at, (v, sid, w) => formatStep(r, v, sid, w)),
-    createdAt: r.num(o, 'createdAt', at, 0),
-    updatedAt: r.num(o, 'updatedAt', at, 0),
-    retiredAt: r.numOrNull(o, 'retiredAt', at),
+    createdAt: r.time(o, 'createdAt', at),
+    updatedAt: r.time(o, 'updatedAt', at),
+    retiredAt: r.timeOrNull(o, 'retiredAt', at),
   }
 }
 
@@ -385,15 +512,24 @@ function inviteRecord(r: Reader, v: Obj, id: string, at: string): InviteRecord |
  * leaves out what it cannot and says so, and never throws. Only a value that is not a pod at all
  * (no object, no pod id) fails.
  */
-export function parsePodDoc(raw: unknown): PodParse {
+export function parsePodDoc(raw: unknown, options: { strict?: boolean } = {}): PodParse {
   const r = new Reader()
   if (!r.obj(raw)) return { ok: false, problems: ['This is not a pod: it is not an object.'] }
-  const facts = r.obj(raw['pod']) ? podFacts(r, raw['pod']) : null
+  const rawFacts = own(raw, 'pod')
+  // A document that has a pod's parts is read as a pod even when a peer broke its facts (or
+  // removed them): otherwise one member could make the pod unreadable, and uneditable, for all.
+  // A file being opened (`strict`) must show its pod id to count as a pod.
+  const looksLikePod = ['pod', 'members', 'migrations', 'schemaVersion'].some((key) =>
+    Object.hasOwn(raw, key),
+  )
+  const repairFacts = options.strict !== true && looksLikePod
+  if (!r.obj(rawFacts) && repairFacts) r.report('pod', 'its facts were missing or not a map')
+  const facts = podFacts(r, r.obj(rawFacts) ? rawFacts : {}, repairFacts)
   if (facts === null) return { ok: false, problems: ['This is not a pod: it has no pod id.'] }
 
   let schemaVersion = r.num(raw, 'schemaVersion', 'document', 1)
-  if (schemaVersion < 1) {
-    r.report('document', `schemaVersion ${schemaVersion} is not a known version`)
+  if (!Number.isInteger(schemaVersion) || schemaVersion < 1) {
+    r.report('document', `schemaVersion ${describe(schemaVersion)} is not a known version`)
     schemaVersion = 1
   }
   const readOnly = schemaVersion > CURRENT_SCHEMA_VERSION
@@ -403,13 +539,8 @@ export function parsePodDoc(raw: unknown): PodParse {
       `written by a newer Tend (schema ${schemaVersion}, this app knows ${CURRENT_SCHEMA_VERSION}); opened read-only`,
     )
   }
-  const migrations: Record<string, number> = {}
-  const rawMigrations = raw['migrations']
-  if (r.obj(rawMigrations)) {
-    for (const [name, to] of Object.entries(rawMigrations)) {
-      if (typeof to === 'number') migrations[name] = to
-    }
-  }
+  const isVersion = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v)
+  const migrations = r.valueMap(raw, 'migrations', 'document', isVersion, 'not a schema version')
 
   const view: PodDoc = {
     schemaVersion,
@@ -422,13 +553,17 @@ export function parsePodDoc(raw: unknown): PodParse {
     roleSwaps: r.map(raw, 'roleSwaps', 'document', (v, id, at) => roleSwap(r, v, id, at)),
     pairings: r.map(raw, 'pairings', 'document', (v, id, at) => pairing(r, v, id, at)),
     meetings: r.map(raw, 'meetings', 'document', (v, id, at) => meeting(r, v, id, at)),
-    outsideRelationships: r.map(raw, 'outsideRelationships', 'document', (v, id, at) =>
-      outsideRelationship(r, v, id, at),
-    ),
+    // Absent in pods from before it (the ecology commands add it): empty, not a problem.
+    outsideRelationships:
+      own(raw, 'outsideRelationships') === undefined
+        ? emptyIdMap()
+        : r.map(raw, 'outsideRelationships', 'document', (v, id, at) =>
+            outsideRelationship(r, v, id, at),
+          ),
     // Absent before schema 2 (added by `pod/2-formats`): an empty map, not a problem.
     formats:
-      raw['formats'] === undefined
-        ? {}
+      own(raw, 'formats') === undefined
+        ? emptyIdMap()
         : r.map(raw, 'formats', 'document', (v, id, at) => podFormat(r, v, id, at)),
     // Absent before schema 3 (added by `pod/3-invites`): an empty map, not a problem.
     invites:

@@ -10,6 +10,7 @@ import { decodeHeads, isValidAutomergeUrl, type UrlHeads } from '@automerge/auto
 import { next as Automerge } from '@automerge/automerge/slim'
 import type { PodDoc } from '../../schema/podDocument.ts'
 import { parsePodDoc } from '../../schema/parsePodDoc.ts'
+import { repairPodDoc } from '../../schema/repairPodDoc.ts'
 import { pendingMigrations } from '../../schema/migrations.ts'
 import { migratePodDocument } from './migrateDocument.ts'
 import type { ShareRules } from './shareRules.ts'
@@ -66,6 +67,8 @@ export function createPodStore(repo: Repo, shareRules: ShareRules): PodStore {
   const handles = new Map<string, Promise<DocHandle<PodDoc> | null>>()
   const loaded = new Map<string, DocHandle<PodDoc>>()
   const views = new Map<string, { heads: string; view: PodDoc | null }>()
+  /** Per pod, what the last change on this device repaired before its command ran. */
+  const repaired = new Map<string, readonly string[]>()
 
   function remember(handle: DocHandle<PodDoc>): void {
     loaded.set(handle.url, handle)
@@ -92,10 +95,12 @@ export function createPodStore(repo: Repo, shareRules: ShareRules): PodStore {
     registerPod(handle, parsed)
     if (!parsed.ok) return { status: 'invalid', problems: parsed.problems }
     const proven = proveNotesLinks(handle.url, parsed.view)
+    // What this device repaired in the document stays named after the repair is stored.
+    const written = (repaired.get(handle.url) ?? []).filter((p) => !parsed.problems.includes(p))
     return {
       status: 'ready',
       view: proven.view,
-      problems: [...parsed.problems, ...proven.problems],
+      problems: [...parsed.problems, ...written, ...proven.problems],
       readOnly: parsed.readOnly,
     }
   }
@@ -184,15 +189,28 @@ export function createPodStore(repo: Repo, shareRules: ShareRules): PodStore {
       if (handle === null || !handle.isReady())
         throw new Error('This pod is not open on this device yet.')
       const parsed = parsePodDoc(handle.doc())
-      if (parsed.ok && parsed.readOnly) {
+      if (!parsed.ok) throw new Error(`This pod cannot be changed: ${parsed.problems.join(' ')}`)
+      if (parsed.readOnly) {
         throw new Error('This pod was written by a newer version of Tend. Update Tend to edit it.')
       }
-      // A command that throws leaves the document untouched: Automerge rolls the change back
+      // The command runs on the document as the screens see it: whatever a peer broke is
+      // repaired first, in the same change, so the command never reads it. A command that
+      // throws leaves the document untouched: Automerge rolls the change back (repairs too)
       // and the handle rethrows.
       let result: ReturnType<typeof command> | undefined
-      handle.change((doc) => {
-        result = command(doc)
-      })
+      // Named before the change: the handle tells the screens about it while it is applied.
+      const before = repaired.get(handle.url)
+      if (parsed.problems.length > 0) repaired.set(handle.url, parsed.problems)
+      try {
+        handle.change((doc) => {
+          repairPodDoc(doc, parsed.view, parsed.problems)
+          result = command(doc)
+        })
+      } catch (error) {
+        if (before === undefined) repaired.delete(handle.url)
+        else repaired.set(handle.url, before)
+        throw error
+      }
       // Written before the command is done: a phone may close the app the moment after
       // (the repo would otherwise save a little later, and a reload then loses the edit).
       await repo.flush([handle.documentId])
@@ -210,7 +228,7 @@ export function createPodStore(repo: Repo, shareRules: ShareRules): PodStore {
       } catch {
         throw new Error('This file is not a Tend pod (it could not be read). Nothing was changed.')
       }
-      const parsed = parsePodDoc(loaded)
+      const parsed = parsePodDoc(loaded, { strict: true })
       if (!parsed.ok) throw new Error(`This file is not a Tend pod: ${parsed.problems.join(' ')}`)
       const handle = repo.import<PodDoc>(bytes)
       await handle.whenReady()

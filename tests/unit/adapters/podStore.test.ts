@@ -105,6 +105,41 @@ describe('pod store', () => {
     ).rejects.toThrow('newer version of Tend')
   })
 
+  // Regression: commands ran on the stored document, so a field a peer broke made them throw.
+  it('repairs what a peer broke in the same change, before the command runs, and names it', async () => {
+    const { pods, repo } = store()
+    const ctx = testContext()
+    const { url, result: founderId } = await pods.create((doc) => initPod(doc, input, ctx))
+    const handle = await repo.find<Record<string, Record<string, unknown>>>(url as never)
+    handle.change((d) => {
+      const pod = d['pod'] as Record<string, unknown>
+      const members = d['members'] as Record<string, unknown>
+      pod['kind'] = { toString: 1 }
+      members['broken'] = 'not a member'
+    })
+    await pods.change(url, (doc) => addMember(doc, { name: 'Bo', stage: 'newer' }, ctx))
+    const stored = handle.doc() as unknown as {
+      pod: { kind: unknown }
+      members: Record<string, { name: string }>
+    }
+    // The parser's fallback for a kind it cannot read, written back in place of the object.
+    expect(stored.pod.kind).toBe('learning-pod')
+    expect(Object.keys(stored.members)).not.toContain('broken')
+    expect(
+      Object.values(stored.members)
+        .map((m) => m.name)
+        .sort(),
+    ).toEqual(['Amara', 'Bo'])
+    expect(Object.keys(stored.members)).toContain(founderId)
+    const state = await nextState(pods, url, 'ready')
+    expect(state.status === 'ready' && state.problems).toEqual(
+      expect.arrayContaining([
+        'pod: kind (an object) is not one of learning-pod, cohort, circle',
+        'document.members.broken: left out: not an object',
+      ]),
+    )
+  })
+
   it('brings a schema-1 pod to the current schema when it opens, and edits it', async () => {
     const { pods } = store()
     const ctx = testContext()

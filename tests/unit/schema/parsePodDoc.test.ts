@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parsePodDoc } from '../../../src/schema/parsePodDoc.ts'
+import { REPAIRED_POD_ID, parsePodDoc } from '../../../src/schema/parsePodDoc.ts'
 import { CURRENT_SCHEMA_VERSION } from '../../../src/schema/version.ts'
 import { addMember } from '../../../src/domain/members.ts'
 import { newPod, testContext } from '../support/testContext.ts'
@@ -28,10 +28,33 @@ describe('parsePodDoc', () => {
       problems: ['This is not a pod: it is not an object.'],
     })
     expect(parsePodDoc([1, 2])).toMatchObject({ ok: false })
-    expect(parsePodDoc({ members: {} })).toEqual({
+    expect(parsePodDoc({ notes: 'hello' })).toEqual({
       ok: false,
       problems: ['This is not a pod: it has no pod id.'],
     })
+    // A file being opened must show its pod id.
+    expect(parsePodDoc({ members: {} }, { strict: true })).toEqual({
+      ok: false,
+      problems: ['This is not a pod: it has no pod id.'],
+    })
+  })
+
+  it('reads a pod whose facts a peer broke or removed, with one id on every device', () => {
+    const { doc } = goodPod()
+    for (const broken of [
+      { ...doc, pod: { ...doc.pod, id: '' } },
+      { ...doc, pod: 7 },
+    ]) {
+      const parsed = parsePodDoc(broken)
+      expect(parsed.ok).toBe(true)
+      if (!parsed.ok) continue
+      expect(parsed.view.pod.id).toBe(REPAIRED_POD_ID)
+      expect(Object.keys(parsed.view.members)).toEqual(Object.keys(doc.members))
+      expect(parsed.problems.join(' ')).toMatch(/pod: /)
+    }
+    const withoutFacts: Record<string, unknown> = { ...doc }
+    delete withoutFacts['pod']
+    expect(parsePodDoc(withoutFacts).ok).toBe(true)
   })
 
   it('repairs missing fields with defaults and says which', () => {
@@ -109,5 +132,73 @@ describe('parsePodDoc', () => {
     expect(parsed.readOnly).toBe(true)
     expect(parsed.view.members[founderId]?.name).toBe('Amara')
     expect(parsed.problems[0]).toContain('written by a newer Tend')
+  })
+
+  // Regression: `String(v)` on a value a peer wrote threw, and the pod could not be opened.
+  it('reads a field whose toString is not a function without throwing', () => {
+    const { doc, memberId } = goodPod()
+    doc['pod'].kind = { toString: 1 }
+    doc['members'][memberId].stage = { valueOf: 'x', toString: 'y' }
+    const parsed = parsePodDoc(doc)
+    if (!parsed.ok) throw new Error('expected ok')
+    expect(parsed.view.pod.kind).toBe('learning-pod')
+    expect(parsed.problems).toContain(
+      'pod: kind (an object) is not one of learning-pod, cohort, circle',
+    )
+  })
+
+  it('keeps ids such as valueOf and constructor as ordinary ids, and leaves __proto__ out', () => {
+    const { doc, memberId } = goodPod()
+    const member = doc['members'][memberId]
+    doc['members']['valueOf'] = { ...member, id: 'valueOf', name: 'Val' }
+    doc['members']['constructor'] = { ...member, id: 'constructor', name: 'Con' }
+    Object.defineProperty(doc['members'], '__proto__', {
+      value: { ...member, name: 'Proto' },
+      enumerable: true,
+    })
+    const parsed = parsePodDoc(doc)
+    if (!parsed.ok) throw new Error('expected ok')
+    expect(parsed.view.members['valueOf']?.name).toBe('Val')
+    expect(parsed.view.members['constructor']?.name).toBe('Con')
+    expect(Object.keys(parsed.view.members)).not.toContain('__proto__')
+    expect(parsed.problems).toContain(
+      'document.members.__proto__: left out: not an id Tend can store',
+    )
+  })
+
+  it('reads an unknown time zone as UTC and a date out of range as the nearest it can show', () => {
+    const { doc, memberId } = goodPod()
+    doc['containers'] = {
+      c1: {
+        id: 'c1',
+        kind: 'circle',
+        name: 'Circle',
+        cadence: 'weekly',
+        weekday: 9,
+        time: '18:00',
+        durationMinutes: 60,
+        timeZone: 'Mars/Olympus_Mons',
+        minutesPerMentee: null,
+        startsAt: 1e300,
+        retiredAt: -1e17,
+      },
+    }
+    doc['members'][memberId].awayUntil = 8.64e15 + 1
+    const parsed = parsePodDoc(doc)
+    if (!parsed.ok) throw new Error('expected ok')
+    expect(parsed.view.containers['c1']).toMatchObject({
+      timeZone: 'UTC',
+      weekday: 1,
+      startsAt: Date.UTC(2200, 0, 1),
+      retiredAt: null,
+    })
+    expect(parsed.view.members[memberId]?.awayUntil).toBeNull()
+    expect(parsed.problems).toEqual(
+      expect.arrayContaining([
+        'document.containers.c1: timeZone "Mars/Olympus_Mons" is not a time zone; read as UTC',
+        'document.containers.c1: weekday "9" is not a whole number from 0 to 6',
+        'document.containers.c1: startsAt was not a date Tend can show',
+      ]),
+    )
   })
 })
