@@ -68,6 +68,24 @@ export function newMeetingRecord(
   }
 }
 
+/**
+ * The id every device gives the meeting of one slot of a container's rhythm. Two members who
+ * start, skip or move the same slot on two devices, offline, then write into one meeting.
+ */
+export function slotMeetingId(containerId: string, slot: number): string {
+  return `${containerId}-${slot}`
+}
+
+/**
+ * The record a slot's meeting starts as: the same on every device (no clock, no fresh id), so
+ * the storage adapter can write its creation as one change every device makes byte for byte
+ * alike (see podStore's `ensureSlotMeeting`), and what each device then records merges.
+ */
+export function slotMeetingRecord(containerId: string, slot: number): Meeting {
+  const id = slotMeetingId(containerId, slot)
+  return newMeetingRecord(containerId, slot, 'planned', { now: slot, newId: () => id })
+}
+
 /** Puts a meeting on the calendar as `planned`; returns its id. */
 export function scheduleMeeting(
   doc: PodDoc,

@@ -9,7 +9,7 @@ import type {
 } from '../schema/podDocument.ts'
 import type { CommandContext } from './commandContext.ts'
 import { DomainError, requireRoom, requireText } from './commandContext.ts'
-import { newMeetingRecord } from './meetings.ts'
+import { slotMeetingRecord } from './meetings.ts'
 
 /**
  * The pod's rhythm (pattern.md, Section 4: "name the rhythm explicitly"; Section 5: "decay if
@@ -540,7 +540,7 @@ function slotMeeting(
   doc: PodDoc,
   container: Container,
   scheduledFor: number,
-  ctx: CommandContext,
+  _ctx: CommandContext,
 ): Meeting {
   const existing = findMeetingForSlot(doc, container.id, scheduledFor)
   if (existing !== null) {
@@ -550,11 +550,83 @@ function slotMeeting(
     return existing
   }
   requireRoom(Object.keys(doc.meetings).length, LIMITS.meetings, 'meetings')
-  const meeting = newMeetingRecord(container.id, scheduledFor, 'planned', ctx)
+  const meeting = slotMeetingRecord(container.id, scheduledFor)
   doc.meetings[meeting.id] = meeting
   const stored = ownEntry(doc.meetings, meeting.id)
   if (stored === undefined) throw new DomainError('The meeting could not be recorded.')
   return stored
+}
+
+/**
+ * Starts the meeting of one slot of a container (a circle, office hours, an all-hands), or
+ * joins it when it has a record already — on this device or, merged, from another. A skipped
+ * slot is started after all; a moved one keeps its move (it counts as moved). Returns the id. What
+ * is recorded in it then counts for the rhythm: the streak, the nudge, the calendar, the
+ * office-hours allowance and vitality read the slot as kept once the meeting is held.
+ */
+export function startSlotMeeting(
+  doc: PodDoc,
+  input: { containerId: string; scheduledFor: number },
+  ctx: CommandContext,
+): string {
+  const container = requireContainer(doc, input.containerId)
+  requireSlot(container, input.scheduledFor)
+  const existing = findMeetingForSlot(doc, container.id, input.scheduledFor)
+  if (existing !== null) {
+    // A skipped slot met after all is planned again; a moved one is held where it was moved.
+    if (existing.status === 'skipped') {
+      existing.status = 'planned'
+      if (existing.reason !== null) existing.reason = null
+    }
+    return existing.id
+  }
+  return slotMeeting(doc, container, input.scheduledFor, ctx).id
+}
+
+/** A slot of a container that can be started now: today's, not yet held. */
+export interface DueSlot {
+  containerId: string
+  containerName: string
+  kind: ContainerKind
+  scheduledFor: number
+  /** When it starts (its slot, or where it was moved to). */
+  startsAt: number
+  /** The meeting recorded for it already (started, moved or skipped), if any. */
+  meetingId: string | null
+  status: MeetingStatus | 'expected'
+}
+
+/**
+ * The slots of the pod's containers on the day of `now` (from `dayStart` to `dayEnd`, the
+ * reader's local day) that are not held yet, earliest first: what "Start today's circle"
+ * offers. A skipped slot is listed (it can be started after all) but comes after the others.
+ */
+export function slotsDueToday(
+  doc: Pick<PodDoc, 'pod' | 'containers' | 'meetings'>,
+  dayStart: number,
+  dayEnd: number,
+): DueSlot[] {
+  const due: DueSlot[] = []
+  for (const container of Object.values(doc.containers)) {
+    if (container.retiredAt !== null && container.retiredAt <= dayStart) continue
+    const slots = occurrencesBetween(container, dayStart, dayEnd)
+    const records = meetingsForSlots(doc, container.id, slots)
+    for (const slot of slots) {
+      const meeting = records.get(slot) ?? null
+      if (meeting?.status === 'held') continue
+      due.push({
+        containerId: container.id,
+        containerName: container.name,
+        kind: container.kind,
+        scheduledFor: slot,
+        startsAt: meeting?.rescheduledTo ?? slot,
+        meetingId: meeting?.id ?? null,
+        status: meeting?.status ?? 'expected',
+      })
+    }
+  }
+  const rank = (d: DueSlot) => (d.status === 'skipped' ? 1 : 0)
+  return due.sort((a, b) => rank(a) - rank(b) || a.startsAt - b.startsAt)
 }
 
 export interface SkipInput {

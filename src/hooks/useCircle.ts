@@ -3,6 +3,7 @@ import type { NotesBinding } from '../adapters/automerge/notesStore.ts'
 import type { PodDoc } from '../schema/podDocument.ts'
 import { memberForDevice } from '../domain/podQueries.ts'
 import { setNotesUrl, startAdHocCircle } from '../domain/meetings.ts'
+import { startSlotMeeting } from '../domain/rhythm.ts'
 import { usePodEntry } from './useDeviceData.ts'
 import { useServices } from './services.ts'
 
@@ -17,17 +18,38 @@ export function useMyMemberId(url: string, view: PodDoc | null): string | null {
 }
 
 /**
- * Starts a circle: the given planned meeting, or an ad hoc one now when `meetingId` is null.
- * Gives the meeting its own notes document if it has none yet. Resolves to the meeting's id.
+ * What to start: a slot of one of the pod's containers (a circle, office hours, an all-hands —
+ * the meeting every device gives that slot), a meeting that has a record already, or an extra
+ * circle now, outside the rhythm.
  */
-export function useStartCircle(url: string): (meetingId: string | null) => Promise<string> {
+export type StartTarget =
+  | { kind: 'slot'; containerId: string; scheduledFor: number }
+  | { kind: 'meeting'; meetingId: string }
+  | { kind: 'extra' }
+
+/**
+ * Starts (or joins) a meeting and gives it its own notes document if it has none yet. Resolves
+ * to the meeting's id.
+ */
+export function useStartCircle(url: string): (target: StartTarget) => Promise<string> {
   const { pods, notes, context } = useServices()
   return useCallback(
-    async (meetingId) => {
+    async (target) => {
       const ctx = context()
-      const id =
-        meetingId ??
-        (await pods.change(url, (doc) => startAdHocCircle(doc, { notesUrl: null }, ctx)))
+      let id: string
+      if (target.kind === 'meeting') id = target.meetingId
+      else if (target.kind === 'extra')
+        id = await pods.change(url, (doc) => startAdHocCircle(doc, { notesUrl: null }, ctx))
+      else {
+        await pods.ensureSlotMeeting(url, target.containerId, target.scheduledFor)
+        id = await pods.change(url, (doc) =>
+          startSlotMeeting(
+            doc,
+            { containerId: target.containerId, scheduledFor: target.scheduledFor },
+            ctx,
+          ),
+        )
+      }
       const view = pods.peek(url)
       const meeting = view?.meetings[id]
       if (view !== null && meeting !== undefined) {

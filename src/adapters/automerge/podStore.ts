@@ -15,6 +15,10 @@ import { pendingMigrations } from '../../schema/migrations.ts'
 import { migratePodDocument } from './migrateDocument.ts'
 import type { ShareRules } from './shareRules.ts'
 import { documentIdOf, notesDocumentIdOf, proveNotesLinks } from './notesIdentity.ts'
+import { slotMeetingChange } from './slotMeetings.ts'
+import { ownEntry } from '../../schema/idMap.ts'
+import { slotMeetingRecord } from '../../domain/meetings.ts'
+import { findMeetingForSlot, isSlot } from '../../domain/rhythm.ts'
 
 export type PodState =
   | { status: 'loading' }
@@ -45,6 +49,11 @@ export interface PodStore {
   peek(url: string): PodDoc | null
   /** The pod's current heads, or null if not loaded. */
   heads(url: string): string[] | null
+  /**
+   * Makes sure the meeting of a container's slot exists, created the way every device creates
+   * it (see slotMeetings.ts), so a command can then start, skip or move it.
+   */
+  ensureSlotMeeting(url: string, containerId: string, slot: number): Promise<void>
   /**
    * How many of the changes this device holds are not among those a device holding `heads`
    * has; null when the pod is not loaded. Heads this device does not know are left out.
@@ -258,6 +267,24 @@ export function createPodStore(repo: Repo, shareRules: ShareRules): PodStore {
     heads(url) {
       const handle = loaded.get(url)
       return handle?.isReady() === true ? [...handle.heads()] : null
+    },
+
+    async ensureSlotMeeting(url, containerId, slot) {
+      const handle = await open(url)
+      if (handle === null || !handle.isReady()) return
+      const parsed = parsePodDoc(handle.doc())
+      if (!parsed.ok || parsed.readOnly) return
+      const container = ownEntry(parsed.view.containers, containerId)
+      if (container === undefined || !isSlot(container, slot)) return
+      // A slot recorded already (here or by another device) keeps its meeting.
+      if (findMeetingForSlot(parsed.view, containerId, slot) !== null) return
+      const change = slotMeetingChange(
+        handle.doc(),
+        handle.documentId,
+        slotMeetingRecord(containerId, slot),
+      )
+      if (change === null) return
+      handle.update((doc) => Automerge.applyChanges(doc, [change])[0])
     },
 
     changesMissingFrom(url, heads) {

@@ -32,7 +32,9 @@ export function NotesPanel(props: {
             disabled={starting}
             onClick={() => {
               setStarting(true)
-              void start(props.meetingId).finally(() => setStarting(false))
+              void start({ kind: 'meeting', meetingId: props.meetingId }).finally(() =>
+                setStarting(false),
+              )
             }}
           >
             Start shared notes

@@ -1,7 +1,8 @@
 import { useState } from 'react'
-import type { PodDoc } from '../../schema/podDocument.ts'
+import type { ContainerKind, PodDoc } from '../../schema/podDocument.ts'
 import { nextMeeting } from '../../domain/meetings.ts'
-import { useStartCircle } from '../../hooks/useCircle.ts'
+import { useStartCircle, type StartTarget } from '../../hooks/useCircle.ts'
+import { slotsDueToday } from '../../domain/rhythm.ts'
 import { useNow } from '../../hooks/useNow.ts'
 import { formatTime, messageOf } from '../common/labels.ts'
 import { circlePath, formatsPath, practicePath } from './practicePaths.ts'
@@ -21,6 +22,12 @@ export function todaysMeeting(view: PodDoc, now: number): string | null {
   return next !== null && next.scheduledFor < end ? next.id : null
 }
 
+const KIND_WORDS: Record<ContainerKind, string> = {
+  circle: 'circle',
+  'office-hours': 'office hours',
+  'all-hands': 'all-hands',
+}
+
 /**
  * What the start button says. A circle another member has already started (its notes exist)
  * is joined, not started again: "Join the circle started 18:02" for one started on the spot,
@@ -29,10 +36,45 @@ export function todaysMeeting(view: PodDoc, now: number): string | null {
 export function startLabel(view: PodDoc, meetingId: string | null): string {
   const meeting = meetingId === null ? undefined : view.meetings[meetingId]
   if (meeting === undefined) return 'Start a circle now'
-  if (meeting.notesUrl === null) return 'Start today’s circle'
+  const container = meeting.containerId === null ? undefined : view.containers[meeting.containerId]
+  const word = KIND_WORDS[container?.kind ?? 'circle']
+  if (meeting.notesUrl === null) return `Start today’s ${word}`
   return meeting.containerId === null
     ? `Join the circle started ${formatTime(meeting.scheduledFor)}`
-    : 'Join today’s circle'
+    : `Join today’s ${word}`
+}
+
+/** The pod home's main way in, and whether an extra circle is offered beside it. */
+export interface StartChoice {
+  label: string
+  target: StartTarget
+  /** True when the main choice follows the rhythm, so "an extra circle" is a choice of its own. */
+  offerExtra: boolean
+}
+
+/**
+ * What "start" means now: a meeting recorded for today (join or start it), else the first slot
+ * of the pod's containers due today (its circle, office hours or all-hands, which then counts
+ * for the rhythm), else a circle now. A circle outside the rhythm is never the silent default
+ * when the rhythm has a meeting today.
+ */
+export function startChoice(view: PodDoc, now: number): StartChoice {
+  const planned = todaysMeeting(view, now)
+  if (planned !== null)
+    return {
+      label: startLabel(view, planned),
+      target: { kind: 'meeting', meetingId: planned },
+      offerExtra: true,
+    }
+  const { start, end } = today(now)
+  const due = slotsDueToday(view, start, end).find((d) => d.status !== 'skipped')
+  if (due !== undefined)
+    return {
+      label: `Start today’s ${KIND_WORDS[due.kind]} (${formatTime(due.startsAt)})`,
+      target: { kind: 'slot', containerId: due.containerId, scheduledFor: due.scheduledFor },
+      offerExtra: true,
+    }
+  return { label: 'Start a circle now', target: { kind: 'extra' }, offerExtra: false }
 }
 
 /** The pod home's way into its practice: norms, roles, peer mentoring, and today's circle. */
@@ -41,13 +83,12 @@ export function PracticeNav(props: { url: string; view: PodDoc; readOnly: boolea
   const start = useStartCircle(props.url)
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
-  const planned = todaysMeeting(props.view, now)
-  const label = startLabel(props.view, planned)
-  const begin = async () => {
+  const choice = startChoice(props.view, now)
+  const begin = async (target: StartTarget) => {
     setBusy(true)
     setError(null)
     try {
-      const id = await start(planned)
+      const id = await start(target)
       location.hash = circlePath(props.url, id)
     } catch (e) {
       setError(messageOf(e))
@@ -65,9 +106,14 @@ export function PracticeNav(props: { url: string; view: PodDoc; readOnly: boolea
           type="button"
           className="primary start-circle"
           disabled={busy}
-          onClick={() => void begin()}
+          onClick={() => void begin(choice.target)}
         >
-          {label}
+          {choice.label}
+        </button>
+      )}
+      {!props.readOnly && choice.offerExtra && (
+        <button type="button" disabled={busy} onClick={() => void begin({ kind: 'extra' })}>
+          An extra circle, outside the rhythm
         </button>
       )}
       {error !== null && (

@@ -124,7 +124,7 @@ function FirstNormCircle(props: { url: string; canAct: boolean; onUse: (text: st
   const [error, setError] = useState<string | null>(null)
   const begin = async () => {
     try {
-      const id = await start(null)
+      const id = await start({ kind: 'extra' })
       location.hash = circlePath(props.url, id)
     } catch (e) {
       setError(e instanceof Error ? e.message : 'The circle could not start.')

@@ -25,6 +25,8 @@ import { fileNameFrom } from '../../adapters/files/download.ts'
 import { usePodCommand } from '../../hooks/usePod.ts'
 import { useServices } from '../../hooks/services.ts'
 import { useNow } from '../../hooks/useNow.ts'
+import { useStartCircle } from '../../hooks/useCircle.ts'
+import { circlePath } from '../circle/practicePaths.ts'
 import { PodScreenFrame } from '../common/PodScreenFrame.tsx'
 import { messageOf } from '../common/labels.ts'
 import {
@@ -217,6 +219,8 @@ function CalendarItem(props: {
 }) {
   const { entry, view } = props
   const run = usePodCommand(props.url)
+  const { pods } = useServices()
+  const start = useStartCircle(props.url)
   const [mode, setMode] = useState<'idle' | 'skip' | 'move'>('idle')
   const [error, setError] = useState<string | null>(null)
   const when = formatSlot(entry.startsAt, entry.timeZone)
@@ -234,6 +238,19 @@ function CalendarItem(props: {
           ctx,
         ),
       )
+    } catch (e) {
+      setError(messageOf(e))
+    }
+  }
+  const begin = async () => {
+    setError(null)
+    try {
+      const id = await start({
+        kind: 'slot',
+        containerId: entry.containerId,
+        scheduledFor: entry.scheduledFor,
+      })
+      location.hash = circlePath(props.url, id)
     } catch (e) {
       setError(messageOf(e))
     }
@@ -278,6 +295,14 @@ function CalendarItem(props: {
             </button>
           ) : (
             <>
+              <button
+                type="button"
+                className="primary"
+                onClick={() => void begin()}
+                aria-label={`Start ${label}`}
+              >
+                Start
+              </button>
               <button type="button" onClick={() => setMode('skip')} aria-label={`Skip ${label}`}>
                 Skip
               </button>
@@ -295,6 +320,8 @@ function CalendarItem(props: {
           entry={entry}
           onCancel={() => setMode('idle')}
           onSubmit={async (reason, to) => {
+            // The slot's meeting is created the way every device creates it, then changed.
+            await pods.ensureSlotMeeting(props.url, entry.containerId, entry.scheduledFor)
             await run((doc, ctx) =>
               mode === 'skip'
                 ? skipMeeting(

@@ -32,7 +32,13 @@ export interface Device {
 }
 
 export async function launchDevice(
-  options: { profileDir?: string; executablePath?: string; extraArgs?: string[] } = {},
+  options: {
+    profileDir?: string
+    executablePath?: string
+    extraArgs?: string[]
+    /** The device's time zone (a fixed one for tests that read dates). */
+    timezoneId?: string
+  } = {},
 ): Promise<Device> {
   const profileDir = options.profileDir ?? mkdtempSync(join(tmpdir(), 'tend-profile-'))
   const context = await chromium.launchPersistentContext(profileDir, {
@@ -40,6 +46,7 @@ export async function launchDevice(
     args: [...CHROMIUM_FLAGS, ...(options.extraArgs ?? [])],
     headless: true,
     viewport: { width: 412, height: 915 },
+    ...(options.timezoneId === undefined ? {} : { timezoneId: options.timezoneId }),
   })
   const page = context.pages()[0] ?? (await context.newPage())
   page.on('pageerror', (error) => console.error(`[page error] ${error.message}`))

@@ -10,7 +10,9 @@ import {
   startAdHocCircle,
 } from '../../../src/domain/meetings.ts'
 import { nextHolders, projectedSlots } from '../../../src/ui/roles/RolesScreen.tsx'
-import { startLabel, todaysMeeting } from '../../../src/ui/circle/PracticeNav.tsx'
+import { startChoice, startLabel, todaysMeeting } from '../../../src/ui/circle/PracticeNav.tsx'
+import { circlePath } from '../../../src/ui/circle/practicePaths.ts'
+import { occurrences, skipMeeting, startSlotMeeting } from '../../../src/domain/rhythm.ts'
 import { formatTime } from '../../../src/ui/common/labels.ts'
 import { formatRemaining } from '../../../src/ui/circle/FormatSteps.tsx'
 import { newPod, testContext } from '../support/testContext.ts'
@@ -102,6 +104,53 @@ describe('the start button', () => {
     expect(startLabel(doc, todaysMeeting(doc, later))).toBe(
       `Join the circle started ${formatTime(ctx.now)}`,
     )
+  })
+})
+
+describe('what start means today', () => {
+  it('offers the rhythm’s meeting due today, with an extra circle beside it', () => {
+    // Wednesday 4 March 2026, 9:00 here; the circle meets on Wednesdays at 18:00.
+    const ctx = testContext(new Date(2026, 2, 4, 9).getTime())
+    const { doc } = newPod(ctx)
+    expect(startChoice(doc, ctx.now)).toEqual({
+      label: 'Start a circle now',
+      target: { kind: 'extra' },
+      offerExtra: false,
+    })
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone
+    const circle = addContainer(
+      doc,
+      { kind: 'circle', weekday: 3, time: '18:00', timeZone: zone },
+      ctx,
+    )
+    const slot = new Date(2026, 2, 4, 18).getTime()
+    expect(occurrences(doc.containers[circle]!, ctx.now, 1)).toEqual([slot])
+    const choice = startChoice(doc, ctx.now)
+    expect(choice.target).toEqual({ kind: 'slot', containerId: circle, scheduledFor: slot })
+    expect(choice.label).toBe(`Start today’s circle (${formatTime(slot)})`)
+    expect(choice.offerExtra).toBe(true)
+    // Started on one device: the others join it, and its id is an address the app can open.
+    const id = startSlotMeeting(doc, { containerId: circle, scheduledFor: slot }, ctx)
+    expect(parseRoute(circlePath('automerge:abc', id))).toEqual({
+      screen: 'circle',
+      podKey: 'abc',
+      meetingId: id,
+    })
+    expect(startChoice(doc, ctx.now).target).toEqual({ kind: 'meeting', meetingId: id })
+    // Office hours say so.
+    const nextWeek = new Date(2026, 2, 11, 9).getTime()
+    skipMeeting(
+      doc,
+      { containerId: circle, scheduledFor: new Date(2026, 2, 11, 18).getTime(), reason: 'Away' },
+      ctx,
+    )
+    expect(startChoice(doc, nextWeek).label).toBe('Start a circle now')
+    addContainer(
+      doc,
+      { kind: 'office-hours', weekday: 3, time: '12:00', timeZone: zone, cadence: 'weekly' },
+      ctx,
+    )
+    expect(startChoice(doc, nextWeek).label).toMatch(/^Start today’s office hours \(/)
   })
 })
 

@@ -1,0 +1,102 @@
+/**
+ * A pod that meets on Mondays, run only through the screens, with the page's clock set: three
+ * circles started from the pod's start button read as a streak of three and a kept rhythm; a
+ * Monday skipped with a reason is named by the calendar guardian's nudge. March 2026 in
+ * Berlin (UTC+1 until the 29th), whatever day the test runs.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { launchDevice, type Device } from './support/browser.ts'
+import { startTestHost } from './support/host.ts'
+import { addMember, createPod, startAs } from './support/tend.ts'
+
+/** Epoch ms of a day of March 2026 at hh:mm in Berlin (UTC+1 that month). */
+const berlin = (day: number, hh: number, mm = 0) => Date.UTC(2026, 2, day, hh - 1, mm)
+
+async function at(page: Page, ms: number, url: string): Promise<void> {
+  await page.clock.setFixedTime(ms)
+  await page.goto(url)
+  await page.reload()
+}
+
+describe('a pod’s rhythm, as the screens keep it', () => {
+  let host: Awaited<ReturnType<typeof startTestHost>>
+  let device: Device
+  let podUrl = ''
+
+  beforeAll(async () => {
+    host = await startTestHost()
+    device = await launchDevice({ timezoneId: 'Europe/Berlin' })
+  })
+  afterAll(async () => {
+    await device?.destroy()
+    await host?.close()
+  })
+
+  it('reads three circles started from the app as a streak of three, and the rhythm kept', async () => {
+    const { page } = device
+    await page.clock.setFixedTime(berlin(2, 9))
+    await startAs(page, `${host.url}/`, 'Amara')
+    podUrl = await createPod(page, { name: 'Monday pod', kind: /^Learning pod/ })
+    await addMember(page, 'Bo', 'Practising')
+
+    // Declare the circle: Mondays at 18:00, Berlin time.
+    await page.goto(`${podUrl}/rhythm`)
+    await page.getByRole('heading', { name: 'Rhythm', level: 1 }).waitFor()
+    const form = page.getByRole('region', { name: 'Declare a container' })
+    await form.getByLabel(/^Circle/).check()
+    await form.getByLabel('How often').selectOption('weekly')
+    await form.getByLabel('Weekday').selectOption({ label: 'Monday' })
+    await form.getByLabel('Time', { exact: true }).fill('18:00')
+    expect(await form.getByLabel('Time zone').inputValue()).toBe('Europe/Berlin')
+    await form.getByRole('button', { name: 'Add circle' }).click()
+    await page.getByTestId('container').first().waitFor()
+
+    for (const day of [2, 9, 16]) {
+      await at(page, berlin(day, 18, 5), podUrl)
+      // The start button offers the rhythm's circle; an extra circle is a choice of its own.
+      await page.getByRole('button', { name: 'An extra circle, outside the rhythm' }).waitFor()
+      await page
+        .getByRole('button', { name: /^Start today’s circle \((18:00|0?6:00 PM)\)$/ })
+        .click()
+      await page.getByRole('heading', { name: /^Circle of / }).waitFor()
+      for (const name of ['Amara', 'Bo'])
+        await page.getByRole('group', { name }).getByLabel('Present').check()
+      await expect
+        .poll(() => page.getByText(/^Present: /).textContent())
+        .toBe('Present: Amara, Bo.')
+      await page.clock.setFixedTime(berlin(day, 19, 30))
+      await page.getByRole('button', { name: 'Confirm and close the circle' }).click()
+      await page.getByRole('heading', { name: 'Next circle’s roles' }).waitFor()
+    }
+
+    await at(page, berlin(18, 9), `${podUrl}/rhythm`)
+    await expect
+      .poll(() => page.getByTestId('streak').first().textContent())
+      .toMatch(/^3 meetings in a row on rhythm since Mon 2 Mar/)
+    expect(await page.getByTestId('nudge').count()).toBe(0)
+    await at(page, berlin(18, 9), `${podUrl}/vitality`)
+    await expect
+      .poll(() => page.getByTestId('signal-rhythm').textContent())
+      .toContain('3 of 3 meetings due in the last 13 weeks were held on rhythm (100%)')
+    expect(await page.getByTestId('signal-rhythm').textContent()).not.toMatch(/decay/i)
+  })
+
+  it('names a Monday skipped with a reason', async () => {
+    const { page } = device
+    await at(page, berlin(20, 10), `${podUrl}/rhythm`)
+    await page.getByRole('button', { name: /^Skip Circle on Mon 23 Mar/ }).click()
+    const skip = page.getByRole('form', { name: /^Skip Circle on Mon 23 Mar/ })
+    await skip.getByLabel('Reason').fill('Spring break')
+    await skip.getByRole('button', { name: 'Skip' }).click()
+    await page.getByText('Skipped: Spring break').waitFor()
+
+    await at(page, berlin(25, 10), `${podUrl}/rhythm`)
+    await expect
+      .poll(() => page.getByTestId('nudge').textContent())
+      .toContain('The Circle on Mon 23 Mar did not happen (Spring break).')
+    expect(await page.getByTestId('streak').first().textContent()).toMatch(
+      /^No meetings in a row|The rhythm broke on Mon 23 Mar.*Spring break/,
+    )
+  })
+})
