@@ -3,6 +3,7 @@ import { ownEntry } from '../schema/idMap.ts'
 import type { OutsideRelationship, PodDoc } from '../schema/podDocument.ts'
 import type { CommandContext } from './commandContext.ts'
 import { DomainError, requireRoom, requireText } from './commandContext.ts'
+import { standing } from './corrections.ts'
 
 /**
  * The mentorship ecology (pattern.md, Section 4: "diagnose your mentorship ecology") across
@@ -221,7 +222,7 @@ export function readEcology(
       leftEverywhere.set(key, (leftEverywhere.get(key) ?? true) && m.status === 'left')
     }
     for (const meeting of Object.values(doc.meetings)) {
-      for (const insight of Object.values(meeting.insights)) {
+      for (const insight of standing(meeting.insights)) {
         const author = ownEntry(doc.members, insight.authorId)
         if (author === undefined) continue
         for (const raw of insight.tags) {

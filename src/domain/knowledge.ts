@@ -1,6 +1,7 @@
 import { ownEntry } from '../schema/idMap.ts'
 import type { Insight, InsightKind, Meeting, PodDoc } from '../schema/podDocument.ts'
 import { meetingTime } from './rhythm.ts'
+import { standing } from './corrections.ts'
 
 /**
  * The pod's institutional memory (pattern.md, Section 5: "institutional memory lives in
@@ -30,7 +31,7 @@ function normaliseTag(tag: string): string {
 function entries(doc: Pick<PodDoc, 'meetings' | 'members'>): InsightEntry[] {
   const out: InsightEntry[] = []
   for (const meeting of Object.values(doc.meetings)) {
-    for (const insight of Object.values(meeting.insights)) {
+    for (const insight of standing(meeting.insights)) {
       out.push({
         insight,
         meetingId: meeting.id,
@@ -42,7 +43,10 @@ function entries(doc: Pick<PodDoc, 'meetings' | 'members'>): InsightEntry[] {
   return out.sort((a, b) => a.meetingAt - b.meetingAt || a.insight.at - b.insight.at)
 }
 
-/** Every insight across the pod's meetings, oldest first, optionally by kind and tag. */
+/**
+ * Every standing insight across the pod's meetings (a withdrawn one is left out), oldest first,
+ * optionally by kind and tag.
+ */
 export function allInsights(
   doc: Pick<PodDoc, 'meetings' | 'members'>,
   filter: InsightFilter = {},
@@ -59,7 +63,7 @@ export function allInsights(
 export function insightTags(doc: Pick<PodDoc, 'meetings'>): { tag: string; count: number }[] {
   const counts = new Map<string, number>()
   for (const meeting of Object.values(doc.meetings)) {
-    for (const insight of Object.values(meeting.insights)) {
+    for (const insight of standing(meeting.insights)) {
       for (const tag of new Set(insight.tags.map(normaliseTag))) {
         if (tag !== '') counts.set(tag, (counts.get(tag) ?? 0) + 1)
       }
@@ -264,7 +268,7 @@ export function exportMarkdown(doc: PodDoc, notesByMeetingId: Record<string, str
   for (const m of meetings) meetingMarkdown(doc, m, notesByMeetingId[m.id] ?? null, day, name, push)
 
   const open = meetings.flatMap((m) =>
-    Object.values(m.actions)
+    standing(m.actions)
       .filter((a) => a.doneAt === null)
       .map((a) => ({ a, at: meetingTime(m) })),
   )
@@ -313,13 +317,13 @@ function meetingMarkdown(
     )
     .sort()
   if (roles.length > 0) push(`Roles — ${roles.join('; ')}.`, '')
-  const checkIns = Object.values(m.checkIns).sort((a, b) => a.at - b.at)
+  const checkIns = standing(m.checkIns).sort((a, b) => a.at - b.at)
   if (checkIns.length > 0) {
     push('#### Check-ins', '')
     for (const c of checkIns) push(`- ${name(c.memberId)}: ${inline(c.text)}`)
     push('')
   }
-  const insights = Object.values(m.insights).sort((a, b) => a.at - b.at)
+  const insights = standing(m.insights).sort((a, b) => a.at - b.at)
   if (insights.length > 0) {
     push('#### Insights', '')
     for (const i of insights) {
@@ -331,7 +335,7 @@ function meetingMarkdown(
     }
     push('')
   }
-  const actions = Object.values(m.actions).sort((a, b) => a.at - b.at)
+  const actions = standing(m.actions).sort((a, b) => a.at - b.at)
   if (actions.length > 0) {
     push('#### Actions', '')
     for (const a of actions) {

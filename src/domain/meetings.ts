@@ -12,6 +12,7 @@ import type {
 import type { CommandContext } from './commandContext.ts'
 import { DomainError, requireRoom, requireText } from './commandContext.ts'
 import { compareMeetings, rotationFor } from './roleRotation.ts'
+import { isWithdrawn } from './corrections.ts'
 
 /**
  * Meetings and what a circle records in them: attendance, role holders, check-ins, insights and
@@ -125,7 +126,11 @@ export function setNotesUrl(doc: PodDoc, meetingId: string, notesUrl: string): v
   if (meeting.notesUrl !== notesUrl) meeting.notesUrl = notesUrl
 }
 
-/** Marks one member present, absent or excused; the rotation reads it (absent members are skipped). */
+/**
+ * Marks one member present, absent or excused; the rotation reads it (absent members are
+ * skipped). Once the circle is held its marks are part of the record: a change then goes
+ * through `correctAttendance` (corrections.ts), which writes down who changed it and from what.
+ */
 export function setAttendance(
   doc: PodDoc,
   meetingId: string,
@@ -134,8 +139,13 @@ export function setAttendance(
 ): void {
   const meeting = requireMeeting(doc, meetingId)
   requireMember(doc, memberId)
-  if (ownEntry(meeting.attendance, memberId) !== attendance)
-    meeting.attendance[memberId] = attendance
+  if (ownEntry(meeting.attendance, memberId) === attendance) return
+  if (meeting.status === 'held') {
+    throw new DomainError(
+      'This circle was held: correct its attendance, so the change is recorded.',
+    )
+  }
+  meeting.attendance[memberId] = attendance
 }
 
 /**
@@ -171,7 +181,14 @@ export function addCheckIn(
     'check-ins in this meeting',
   )
   const id = ctx.newId()
-  meeting.checkIns[id] = { id, memberId: input.memberId, text, at: ctx.now }
+  meeting.checkIns[id] = {
+    id,
+    memberId: input.memberId,
+    text,
+    at: ctx.now,
+    withdrawnAt: null,
+    withdrawnBy: null,
+  }
   return id
 }
 
@@ -257,6 +274,8 @@ export function addInsight(
     ledTo,
     respondsTo,
     at: ctx.now,
+    withdrawnAt: null,
+    withdrawnBy: null,
   }
   return id
 }
@@ -299,7 +318,15 @@ export function addAction(
     'actions in this meeting',
   )
   const id = ctx.newId()
-  meeting.actions[id] = { id, text, ownerId: input.ownerId, doneAt: null, at: ctx.now }
+  meeting.actions[id] = {
+    id,
+    text,
+    ownerId: input.ownerId,
+    doneAt: null,
+    at: ctx.now,
+    withdrawnAt: null,
+    withdrawnBy: null,
+  }
   return id
 }
 
@@ -341,7 +368,7 @@ export function carriedActions(doc: Pick<PodDoc, 'meetings'>, meetingId: string)
     .sort(compareMeetings)
   for (const m of earlier) {
     const open = Object.values(m.actions)
-      .filter((a) => a.doneAt === null)
+      .filter((a) => a.doneAt === null && !isWithdrawn(a))
       .sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     for (const action of open) carried.push({ meetingId: m.id, action })
   }

@@ -3,6 +3,7 @@ import { ownEntry } from '../schema/idMap.ts'
 import type { Container, Meeting, Member, PodDoc } from '../schema/podDocument.ts'
 import type { CommandContext } from './commandContext.ts'
 import { DomainError, requireText } from './commandContext.ts'
+import { standing } from './corrections.ts'
 import type { SlotOutcome } from './rhythm.ts'
 import { formatDay, isPausedAt, meetingTime, rhythmHistory } from './rhythm.ts'
 
@@ -516,8 +517,8 @@ function readParticipation(
     for (const [memberId, mark] of Object.entries(m.attendance)) {
       if (mark === 'present') row(memberId).attended++
     }
-    for (const c of Object.values(m.checkIns)) if (c.memberId !== '') row(c.memberId).checkIns++
-    for (const i of Object.values(m.insights)) {
+    for (const c of standing(m.checkIns)) if (c.memberId !== '') row(c.memberId).checkIns++
+    for (const i of standing(m.insights)) {
       if (i.authorId === '') continue
       row(i.authorId).insights++
       totalInsights++
@@ -587,7 +588,7 @@ function readFlow(
         .filter(([roleId]) => facilitatorRoles.has(roleId))
         .map(([, memberId]) => memberId),
     )
-    for (const i of Object.values(m.insights)) {
+    for (const i of standing(m.insights)) {
       if (i.respondsTo === null) continue
       const target = authorOf.get(i.respondsTo) ?? i.respondsTo
       if (target === '' || target === i.authorId) continue
@@ -657,8 +658,8 @@ function readReflectiveness(window: readonly Meeting[]): ReflectivenessReading {
   const examples = { reflective: [] as string[], transactional: [] as string[] }
   const texts: string[] = []
   for (const m of [...window].reverse()) {
-    for (const i of Object.values(m.insights)) texts.push(i.text)
-    for (const c of Object.values(m.checkIns)) texts.push(c.text)
+    for (const i of standing(m.insights)) texts.push(i.text)
+    for (const c of standing(m.checkIns)) texts.push(c.text)
   }
   for (const text of texts) {
     if (text.trim() === '') continue
@@ -729,7 +730,7 @@ function readNewcomers(
         seats++
         if (memberId === member.id) attended++
       }
-      for (const i of Object.values(m.insights)) {
+      for (const i of standing(m.insights)) {
         allInsights++
         if (i.authorId === member.id) insights++
         if (

@@ -29,6 +29,8 @@ export const LIMITS = {
   stepsPerFormat: 40,
   /** Mentoring relationships outside Tend. */
   outsideRelationships: 300,
+  /** Corrections of the record (edits, withdrawals, attendance marks), over the pod's life. */
+  corrections: 5_000,
   /** Tags on one insight, and the length of one tag. */
   tagsPerInsight: 20,
   tagLength: 40,
@@ -39,6 +41,7 @@ export const TEXT_LIMITS = {
   /** A person's name: a member, a mentor or mentee outside Tend. */
   personName: 60,
   podName: 80,
+  podPurpose: 500,
   containerName: 60,
   roleName: 40,
   formatName: 80,

@@ -57,6 +57,17 @@ export const MIGRATIONS: readonly Migration[] = [
       if (doc.schemaVersion < 3) doc.schemaVersion = 3
     },
   },
+  {
+    // A correction of an insight, check-in, action, attendance mark or the pod's facts is
+    // recorded (who, when, what it was before) in a map of its own. Items gain
+    // `withdrawnAt`/`withdrawnBy`, read as null when absent, so existing items need no change.
+    name: 'pod/4-corrections',
+    to: 4,
+    newMaps: ['corrections'],
+    up: (doc) => {
+      if (doc.schemaVersion < 4) doc.schemaVersion = 4
+    },
+  },
 ]
 
 /** Migrations that `doc` has not run yet, in registry order. */

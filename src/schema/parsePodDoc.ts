@@ -3,6 +3,7 @@ import type {
   Attendance,
   CheckIn,
   ConsentRecord,
+  Correction,
   ConsentRound,
   Container,
   Insight,
@@ -20,7 +21,13 @@ import type {
   Role,
   RoleSwap,
 } from './podDocument.ts'
-import { JOURNEY_STAGES, MEMBER_STATUSES, POD_KINDS } from './podDocument.ts'
+import {
+  CORRECTION_FIELDS,
+  CORRECTION_TARGETS,
+  JOURNEY_STAGES,
+  MEMBER_STATUSES,
+  POD_KINDS,
+} from './podDocument.ts'
 import { CURRENT_SCHEMA_VERSION } from './version.ts'
 import { emptyIdMap } from './idMap.ts'
 import { isPlainRecord } from './plainRecord.ts'
@@ -382,6 +389,8 @@ function meeting(r: Reader, o: Obj, id: string, at: string): Meeting | null {
       memberId: r.str(v, 'memberId', w, ''),
       text: r.str(v, 'text', w, ''),
       at: r.time(v, 'at', w),
+      withdrawnAt: r.timeOrNull(v, 'withdrawnAt', w),
+      withdrawnBy: r.strOrNull(v, 'withdrawnBy', w),
     })),
     insights: r.map(o, 'insights', at, (v, iid, w): Insight | null => ({
       id: r.id(v, iid, w),
@@ -392,6 +401,8 @@ function meeting(r: Reader, o: Obj, id: string, at: string): Meeting | null {
       ledTo: r.strOrNull(v, 'ledTo', w),
       respondsTo: r.strOrNull(v, 'respondsTo', w),
       at: r.time(v, 'at', w),
+      withdrawnAt: r.timeOrNull(v, 'withdrawnAt', w),
+      withdrawnBy: r.strOrNull(v, 'withdrawnBy', w),
     })),
     actions: r.map(o, 'actions', at, (v, aid, w): ActionItem | null => ({
       id: r.id(v, aid, w),
@@ -399,6 +410,8 @@ function meeting(r: Reader, o: Obj, id: string, at: string): Meeting | null {
       ownerId: r.strOrNull(v, 'ownerId', w),
       doneAt: r.timeOrNull(v, 'doneAt', w),
       at: r.time(v, 'at', w),
+      withdrawnAt: r.timeOrNull(v, 'withdrawnAt', w),
+      withdrawnBy: r.strOrNull(v, 'withdrawnBy', w),
     })),
     notesUrl: r.strOrNull(o, 'notesUrl', at),
     formatId: r.strOrNull(o, 'formatId', at),
@@ -508,6 +521,37 @@ function inviteRecord(r: Reader, v: Obj, id: string, at: string): InviteRecord |
 }
 
 /**
+ * A correction names what it changed and who changed it; one without a known target or field,
+ * or without its author, says nothing a reader could trust, and is left out.
+ */
+function correction(r: Reader, o: Obj, id: string, at: string): Correction | null {
+  const target = own(o, 'target')
+  const field = own(o, 'field')
+  const by = r.str(o, 'by', at, '')
+  if (
+    typeof target !== 'string' ||
+    !(CORRECTION_TARGETS as readonly string[]).includes(target) ||
+    typeof field !== 'string' ||
+    !(CORRECTION_FIELDS as readonly string[]).includes(field) ||
+    by === ''
+  ) {
+    r.report(at, 'left out: a correction that does not say what it changed or who changed it')
+    return null
+  }
+  return {
+    id: r.id(o, id, at),
+    target: target as Correction['target'],
+    meetingId: r.strOrNull(o, 'meetingId', at),
+    itemId: r.strOrNull(o, 'itemId', at),
+    field: field as Correction['field'],
+    before: r.strOrNull(o, 'before', at),
+    after: r.strOrNull(o, 'after', at),
+    by,
+    at: r.time(o, 'at', at),
+  }
+}
+
+/**
  * Reads a pod document tolerantly (Excalidraw's `restore` is the model): repairs what it can,
  * leaves out what it cannot and says so, and never throws. Only a value that is not a pod at all
  * (no object, no pod id) fails.
@@ -570,6 +614,11 @@ export function parsePodDoc(raw: unknown, options: { strict?: boolean } = {}): P
       raw['invites'] === undefined
         ? {}
         : r.map(raw, 'invites', 'document', (v, id, at) => inviteRecord(r, v, id, at)),
+    // Absent before schema 4 (added by `pod/4-corrections`): an empty map, not a problem.
+    corrections:
+      own(raw, 'corrections') === undefined
+        ? emptyIdMap()
+        : r.map(raw, 'corrections', 'document', (v, id, at) => correction(r, v, id, at)),
   }
   return { ok: true, view, problems: r.problems, readOnly }
 }

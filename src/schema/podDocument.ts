@@ -132,7 +132,18 @@ export interface Pairing {
 export type MeetingStatus = 'planned' | 'held' | 'skipped' | 'rescheduled'
 export type Attendance = 'present' | 'absent' | 'excused'
 
-export interface CheckIn {
+/**
+ * A check-in, insight or action a member withdrew stays in the record (nothing is erased
+ * silently): these two scalars say who withdrew it and when, and every reading skips it.
+ */
+export interface Withdrawable {
+  /** When a member withdrew it, or null while it stands. */
+  withdrawnAt: number | null
+  /** The member who withdrew it, or null. */
+  withdrawnBy: string | null
+}
+
+export interface CheckIn extends Withdrawable {
   id: string
   memberId: string
   text: string
@@ -141,7 +152,7 @@ export interface CheckIn {
 
 export type InsightKind = 'learning' | 'tension' | 'breakthrough' | 'question'
 
-export interface Insight {
+export interface Insight extends Withdrawable {
   id: string
   kind: InsightKind
   text: string
@@ -153,7 +164,7 @@ export interface Insight {
   at: number
 }
 
-export interface ActionItem {
+export interface ActionItem extends Withdrawable {
   id: string
   text: string
   ownerId: string | null
@@ -261,6 +272,52 @@ export interface InviteRecord {
   signature: string
 }
 
+/** What a correction changed: an item of a meeting, a member's attendance mark, or the pod. */
+export type CorrectionTarget = 'insight' | 'check-in' | 'action' | 'attendance' | 'pod'
+export const CORRECTION_TARGETS: readonly CorrectionTarget[] = [
+  'insight',
+  'check-in',
+  'action',
+  'attendance',
+  'pod',
+]
+
+/**
+ * Which field a correction changed: an item's `text`, its standing (`withdrawn`, `restored`),
+ * an attendance `mark`, or the pod's `name` or `purpose`.
+ */
+export type CorrectionField = 'text' | 'withdrawn' | 'restored' | 'mark' | 'name' | 'purpose'
+export const CORRECTION_FIELDS: readonly CorrectionField[] = [
+  'text',
+  'withdrawn',
+  'restored',
+  'mark',
+  'name',
+  'purpose',
+]
+
+/**
+ * One correction of the record: who changed what, when, and what it was before. Kept in a
+ * top-level map of its own (schema 4), never inside the entity it corrects, so two members
+ * correcting offline each add a key and a merge keeps both.
+ */
+export interface Correction {
+  id: string
+  target: CorrectionTarget
+  /** The meeting the corrected item or mark belongs to; null for the pod. */
+  meetingId: string | null
+  /** The item's id; for attendance the member whose mark changed; null for the pod. */
+  itemId: string | null
+  field: CorrectionField
+  /** The value before (a text, an attendance mark), or null when there was none. */
+  before: string | null
+  /** The value after, or null when it was removed (a mark cleared, an item withdrawn). */
+  after: string | null
+  /** The member who made the correction. */
+  by: string
+  at: number
+}
+
 export interface PodDoc {
   schemaVersion: number
   /** Migration name → the schema version it brought the document to. A map, not a list, so
@@ -280,6 +337,8 @@ export interface PodDoc {
   formats: Record<string, PodFormat>
   /** Invites made by members (schema 3; `pod/3-invites` adds the map to older pods). */
   invites: Record<string, InviteRecord>
+  /** Corrections of the record (schema 4; `pod/4-corrections` adds the map to older pods). */
+  corrections: Record<string, Correction>
 }
 
 /** The notes document of one meeting: collaborative text, edited with splice. */

@@ -3,7 +3,7 @@ import { isPlainRecord } from './plainRecord.ts'
 
 type Obj = Record<string, unknown>
 
-const LATER_MAPS = ['formats', 'outsideRelationships', 'invites']
+const LATER_MAPS = ['formats', 'outsideRelationships', 'invites', 'corrections']
 
 function isObj(v: unknown): v is Obj {
   return isPlainRecord(v)
@@ -31,9 +31,9 @@ function sameList(stored: unknown, list: readonly unknown[]): boolean {
 function reconcile(stored: Obj, view: Obj, topLevel: boolean): void {
   for (const [key, want] of Object.entries(view)) {
     const have = Object.hasOwn(stored, key) ? stored[key] : undefined
-    // Maps older pods lack and their own step adds, once: `formats` and `invites` (their
-    // migrations, which every device writes byte for byte alike) and `outsideRelationships`
-    // (the ecology commands).
+    // Maps older pods lack and their own step adds, once: `formats`, `invites` and
+    // `corrections` (their migrations, which every device writes byte for byte alike) and
+    // `outsideRelationships` (the ecology commands).
     if (topLevel && have === undefined && LATER_MAPS.includes(key)) continue
     if (isObj(want)) {
       if (!isObj(have)) {

@@ -1,10 +1,12 @@
 import { useId, useState, type FormEvent } from 'react'
-import type { ActionItem, Meeting, PodDoc } from '../../schema/podDocument.ts'
+import type { ActionItem, Correction, Meeting, PodDoc } from '../../schema/podDocument.ts'
 import { addAction, carriedActions, completeAction, reopenAction } from '../../domain/meetings.ts'
 import { membersForDisplay } from '../../domain/podQueries.ts'
+import { correctionKey, correctionsByItem } from '../../domain/corrections.ts'
 import { formatDate } from '../common/labels.ts'
 import { memberName } from './PodGate.tsx'
 import { ErrorText, useAttempt } from './attempt.tsx'
+import { CorrectableItem } from './Corrections.tsx'
 
 function ActionRow(props: {
   url: string
@@ -12,33 +14,46 @@ function ActionRow(props: {
   meetingId: string
   action: ActionItem
   from: string | null
+  corrections: readonly Correction[]
+  me: string | null
   readOnly: boolean
 }) {
   const { action, view } = props
   const { attempt, error } = useAttempt(props.url)
   const done = action.doneAt !== null
+  const doneButton = (
+    <button
+      type="button"
+      aria-label={`${done ? 'Reopen' : 'Mark done'}: ${action.text}`}
+      onClick={() =>
+        void attempt((doc, ctx) =>
+          done
+            ? reopenAction(doc, props.meetingId, action.id)
+            : completeAction(doc, props.meetingId, action.id, ctx),
+        )
+      }
+    >
+      {done ? 'Reopen' : 'Done'}
+    </button>
+  )
   return (
     <li className={`action-item${done ? ' done' : ''}`} data-testid="action">
-      <span>
-        {action.text} <span className="muted">— {memberName(view, action.ownerId)}</span>
+      <CorrectableItem
+        url={props.url}
+        view={view}
+        kind="action"
+        meetingId={props.meetingId}
+        item={action}
+        corrections={props.corrections}
+        me={props.me}
+        readOnly={props.readOnly}
+        {...(props.readOnly ? {} : { tools: doneButton })}
+      >
+        <span className="action-text">{action.text}</span>{' '}
+        <span className="muted">— {memberName(view, action.ownerId)}</span>
         {props.from !== null && <span className="muted"> (from {props.from})</span>}
         {done && <span className="muted"> · done</span>}
-      </span>
-      {!props.readOnly && (
-        <button
-          type="button"
-          aria-label={`${done ? 'Reopen' : 'Mark done'}: ${action.text}`}
-          onClick={() =>
-            void attempt((doc, ctx) =>
-              done
-                ? reopenAction(doc, props.meetingId, action.id)
-                : completeAction(doc, props.meetingId, action.id, ctx),
-            )
-          }
-        >
-          {done ? 'Reopen' : 'Done'}
-        </button>
-      )}
+      </CorrectableItem>
       <ErrorText error={error} />
     </li>
   )
@@ -62,6 +77,9 @@ export function ActionsPanel(props: {
   const id = useId()
   const carried = carriedActions(view, meeting.id)
   const own = Object.values(meeting.actions).sort((a, b) => a.at - b.at)
+  const corrections = correctionsByItem(view)
+  const correctionsOf = (meetingId: string, actionId: string) =>
+    corrections.get(correctionKey('action', meetingId, actionId)) ?? []
   const members = membersForDisplay(view).filter((m) => m.status !== 'left')
   const submit = async (event: FormEvent) => {
     event.preventDefault()
@@ -90,6 +108,8 @@ export function ActionsPanel(props: {
                   ? null
                   : formatDate((view.meetings[c.meetingId] as Meeting).scheduledFor)
               }
+              corrections={correctionsOf(c.meetingId, c.action.id)}
+              me={props.me}
               readOnly={props.readOnly}
             />
           ))}
@@ -108,6 +128,8 @@ export function ActionsPanel(props: {
               meetingId={meeting.id}
               action={a}
               from={null}
+              corrections={correctionsOf(meeting.id, a.id)}
+              me={props.me}
               readOnly={props.readOnly}
             />
           ))}

@@ -2,6 +2,8 @@ import { useId, useState, type FormEvent } from 'react'
 import type { Meeting, PodDoc } from '../../schema/podDocument.ts'
 import { nextSpeaker, talkingPieceOrder } from '../../domain/circleFormats.ts'
 import { addCheckIn } from '../../domain/meetings.ts'
+import { correctionKey, correctionsByItem, isWithdrawn } from '../../domain/corrections.ts'
+import { CorrectableItem } from './Corrections.tsx'
 import { memberName } from './PodGate.tsx'
 import { ErrorText, useAttempt } from './attempt.tsx'
 import { Timer } from './FormatSteps.tsx'
@@ -17,6 +19,7 @@ export function CheckInRound(props: {
   url: string
   view: PodDoc
   meeting: Meeting
+  me: string | null
   speakerMinutes: number
   readOnly: boolean
 }) {
@@ -28,7 +31,9 @@ export function CheckInRound(props: {
   const id = useId()
   const order = talkingPieceOrder(view, meeting.id, null)
   const checkIns = Object.values(meeting.checkIns).sort((a, b) => a.at - b.at)
-  const spoken = checkIns.map((c) => c.memberId)
+  // A withdrawn check-in does not count as spoken: the member may check in again.
+  const spoken = checkIns.filter((c) => !isWithdrawn(c)).map((c) => c.memberId)
+  const corrections = correctionsByItem(view)
   const speaker = nextSpeaker(order, spoken)
   const after = speaker === null ? null : nextSpeaker(order, [...spoken, speaker])
   const pass = async (event: FormEvent) => {
@@ -106,7 +111,18 @@ export function CheckInRound(props: {
         <ul className="plain" data-testid="check-ins">
           {checkIns.map((c) => (
             <li key={c.id}>
-              <strong>{memberName(view, c.memberId)}</strong>: {c.text}
+              <CorrectableItem
+                url={props.url}
+                view={view}
+                kind="check-in"
+                meetingId={meeting.id}
+                item={c}
+                corrections={corrections.get(correctionKey('check-in', meeting.id, c.id)) ?? []}
+                me={props.me}
+                readOnly={props.readOnly}
+              >
+                <strong>{memberName(view, c.memberId)}</strong>: {c.text}
+              </CorrectableItem>
             </li>
           ))}
         </ul>

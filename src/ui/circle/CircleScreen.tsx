@@ -1,6 +1,8 @@
-import type { Attendance, Meeting, PodDoc } from '../../schema/podDocument.ts'
+import { useState } from 'react'
+import type { Attendance, Correction, Member, Meeting, PodDoc } from '../../schema/podDocument.ts'
 import { meetingFormat } from '../../domain/podFormats.ts'
 import { holdMeeting, setAttendance } from '../../domain/meetings.ts'
+import { correctAttendance, correctionKey, correctionsByItem } from '../../domain/corrections.ts'
 import { adoptedNorms } from '../../domain/norms.ts'
 import { activeRoles, rotationDetail } from '../../domain/roleRotation.ts'
 import { membersForDisplay } from '../../domain/podQueries.ts'
@@ -9,6 +11,7 @@ import { useNow } from '../../hooks/useNow.ts'
 import { formatDate, formatDateTime } from '../common/labels.ts'
 import { BackToPod, PodGate, memberName, type OpenPod } from './PodGate.tsx'
 import { ErrorText, useAttempt } from './attempt.tsx'
+import { CorrectionHistory } from './Corrections.tsx'
 import { practicePath } from './practicePaths.ts'
 import { FormatSteps } from './FormatSteps.tsx'
 import { CheckInRound } from './CheckInRound.tsx'
@@ -66,7 +69,7 @@ function CircleBody(props: { pod: OpenPod; meetingId: string }) {
           {meeting.heldAt !== null && ` (closed ${formatDateTime(meeting.heldAt)})`}.
         </p>
       )}
-      <AttendancePanel url={url} view={view} meeting={meeting} readOnly={readOnly} />
+      <AttendancePanel url={url} view={view} meeting={meeting} me={me} readOnly={readOnly} />
       <TodaysRoles pod={pod} meeting={meeting} />
       <NormsPanel url={url} view={view} />
       <FormatSteps
@@ -81,6 +84,7 @@ function CircleBody(props: { pod: OpenPod; meetingId: string }) {
         url={url}
         view={view}
         meeting={meeting}
+        me={me}
         speakerMinutes={checkInStep?.speakerMinutes ?? 2}
         readOnly={readOnly}
       />
@@ -98,15 +102,53 @@ function CircleBody(props: { pod: OpenPod; meetingId: string }) {
   )
 }
 
+const MARK_LABELS: Record<Attendance, string> = {
+  present: 'Present',
+  absent: 'Absent',
+  excused: 'Excused',
+}
+
+/** How a mark reads: "Present", or "Not marked" for none. */
+function markLabel(mark: string | null): string {
+  return mark !== null && mark in MARK_LABELS ? MARK_LABELS[mark as Attendance] : 'Not marked'
+}
+
+/**
+ * Who is here. While the circle runs, each member's mark is set directly; once it is held the
+ * marks are part of the record, and a change is a correction (who, when, what it was).
+ */
 function AttendancePanel(props: {
   url: string
   view: PodDoc
   meeting: Meeting
+  me: string | null
   readOnly: boolean
 }) {
   const { view, meeting } = props
   const { attempt, error } = useAttempt(props.url)
   const members = membersForDisplay(view).filter((m) => m.status !== 'left')
+  if (meeting.status === 'held') {
+    const corrections = correctionsByItem(view)
+    return (
+      <section className="card" aria-labelledby="attendance-heading">
+        <h2 id="attendance-heading">Who was here</h2>
+        <ul className="plain">
+          {members.map((m) => (
+            <HeldMark
+              key={m.id}
+              url={props.url}
+              view={view}
+              meeting={meeting}
+              member={m}
+              me={props.me}
+              readOnly={props.readOnly}
+              corrections={corrections.get(correctionKey('attendance', meeting.id, m.id)) ?? []}
+            />
+          ))}
+        </ul>
+      </section>
+    )
+  }
   return (
     <section className="card" aria-labelledby="attendance-heading">
       <h2 id="attendance-heading">Who is here</h2>
@@ -132,6 +174,99 @@ function AttendancePanel(props: {
       ))}
       <ErrorText error={error} />
     </section>
+  )
+}
+
+/** One member's mark in a held circle, with its corrections and a way to correct it. */
+function HeldMark(props: {
+  url: string
+  view: PodDoc
+  meeting: Meeting
+  member: Member
+  me: string | null
+  readOnly: boolean
+  corrections: readonly Correction[]
+}) {
+  const { view, meeting, member, me } = props
+  const { attempt, error, clearError } = useAttempt(props.url)
+  const mark = meeting.attendance[member.id] ?? null
+  const [editing, setEditing] = useState<Attendance | 'none' | null>(null)
+  const save = async () => {
+    if (me === null || editing === null) return
+    const next = editing === 'none' ? null : editing
+    const done = await attempt((doc, ctx) =>
+      correctAttendance(
+        doc,
+        { meetingId: meeting.id, memberId: member.id, mark: next, by: me },
+        ctx,
+      ),
+    )
+    if (done.ok) setEditing(null)
+  }
+  return (
+    <li className="held-mark" data-testid="held-attendance">
+      <div className="item-body">
+        <strong>{member.name}</strong>: {markLabel(mark)}
+        <CorrectionHistory view={view} corrections={props.corrections} show={markLabel} />
+      </div>
+      {editing === null ? (
+        !props.readOnly &&
+        me !== null && (
+          <div className="item-tools">
+            <button
+              type="button"
+              aria-label={`Edit ${member.name}’s attendance`}
+              onClick={() => setEditing(mark ?? 'none')}
+            >
+              Edit
+            </button>
+          </div>
+        )
+      ) : (
+        <form
+          noValidate
+          aria-label={`Correct ${member.name}’s attendance`}
+          onSubmit={(e) => {
+            e.preventDefault()
+            void save()
+          }}
+        >
+          <fieldset className="choice attendance">
+            <legend>{member.name} was</legend>
+            {[
+              ...ATTENDANCE,
+              { value: 'none' as const, label: 'Not marked (withdraw the mark)' },
+            ].map((a) => (
+              <label key={a.value}>
+                <input
+                  type="radio"
+                  name={`correct-attendance-${member.id}`}
+                  value={a.value}
+                  checked={editing === a.value}
+                  onChange={() => setEditing(a.value)}
+                />
+                {a.label}
+              </label>
+            ))}
+          </fieldset>
+          <div className="actions">
+            <button type="submit" className="primary">
+              Save correction
+            </button>
+            <button
+              type="button"
+              onClick={() => {
+                setEditing(null)
+                clearError()
+              }}
+            >
+              Cancel
+            </button>
+          </div>
+        </form>
+      )}
+      <ErrorText error={error} />
+    </li>
   )
 }
 

@@ -1,8 +1,10 @@
 import { useId, useState, type FormEvent } from 'react'
 import type { InsightKind, Meeting, PodDoc } from '../../schema/podDocument.ts'
 import { addInsight, linkInsight } from '../../domain/meetings.ts'
+import { correctionKey, correctionsByItem, standing } from '../../domain/corrections.ts'
 import { memberName } from './PodGate.tsx'
 import { ErrorText, useAttempt } from './attempt.tsx'
+import { CorrectableItem } from './Corrections.tsx'
 
 export const INSIGHT_LABELS: Record<InsightKind, string> = {
   learning: 'Learning',
@@ -12,10 +14,11 @@ export const INSIGHT_LABELS: Record<InsightKind, string> = {
 }
 const KINDS: InsightKind[] = ['learning', 'tension', 'breakthrough', 'question']
 
-/** Every breakthrough in the pod (any meeting), newest first: what a question may link to. */
+/** Every standing breakthrough in the pod (any meeting), newest first: what a question may
+ * link to. */
 function breakthroughs(view: PodDoc): { id: string; text: string }[] {
   return Object.values(view.meetings)
-    .flatMap((m) => Object.values(m.insights))
+    .flatMap((m) => standing(m.insights))
     .filter((i) => i.kind === 'breakthrough')
     .sort((a, b) => b.at - a.at)
     .map((i) => ({ id: i.id, text: i.text }))
@@ -38,6 +41,7 @@ export function InsightsPanel(props: {
   const id = useId()
   const found = breakthroughs(view)
   const insights = Object.values(meeting.insights).sort((a, b) => a.at - b.at)
+  const corrections = correctionsByItem(view)
   const submit = async (event: FormEvent) => {
     event.preventDefault()
     if (me === null) return
@@ -68,43 +72,56 @@ export function InsightsPanel(props: {
         <ul className="plain insight-list" data-testid="insights">
           {insights.map((insight) => (
             <li key={insight.id} className={`insight insight-${insight.kind}`}>
-              <span className="insight-kind">{INSIGHT_LABELS[insight.kind]}</span> {insight.text}
-              {insight.tags.length > 0 && (
-                <span className="muted"> {insight.tags.map((t) => `#${t}`).join(' ')}</span>
-              )}
-              <span className="muted"> — {memberName(view, insight.authorId)}</span>
-              {insight.ledTo !== null && (
-                <span className="muted">
-                  {' '}
-                  · led to “{found.find((b) => b.id === insight.ledTo)?.text ?? 'a breakthrough'}”
-                </span>
-              )}
-              {insight.kind === 'question' &&
-                insight.ledTo === null &&
-                !props.readOnly &&
-                found.length > 0 && (
-                  <>
-                    <label htmlFor={`${id}-link-${insight.id}`} className="inline-label">
-                      This question led to
-                    </label>
-                    <select
-                      id={`${id}-link-${insight.id}`}
-                      value=""
-                      onChange={(e) =>
-                        void attempt((doc) =>
-                          linkInsight(doc, insight.id, { ledTo: e.target.value }),
-                        )
-                      }
-                    >
-                      <option value="">Choose a breakthrough</option>
-                      {found.map((b) => (
-                        <option key={b.id} value={b.id}>
-                          {b.text}
-                        </option>
-                      ))}
-                    </select>
-                  </>
+              <CorrectableItem
+                url={props.url}
+                view={view}
+                kind="insight"
+                meetingId={meeting.id}
+                item={insight}
+                corrections={
+                  corrections.get(correctionKey('insight', meeting.id, insight.id)) ?? []
+                }
+                me={me}
+                readOnly={props.readOnly}
+              >
+                <span className="insight-kind">{INSIGHT_LABELS[insight.kind]}</span> {insight.text}
+                {insight.tags.length > 0 && (
+                  <span className="muted"> {insight.tags.map((t) => `#${t}`).join(' ')}</span>
                 )}
+                <span className="muted"> — {memberName(view, insight.authorId)}</span>
+                {insight.ledTo !== null && (
+                  <span className="muted">
+                    {' '}
+                    · led to “{found.find((b) => b.id === insight.ledTo)?.text ?? 'a breakthrough'}”
+                  </span>
+                )}
+                {insight.kind === 'question' &&
+                  insight.ledTo === null &&
+                  !props.readOnly &&
+                  found.length > 0 && (
+                    <>
+                      <label htmlFor={`${id}-link-${insight.id}`} className="inline-label">
+                        This question led to
+                      </label>
+                      <select
+                        id={`${id}-link-${insight.id}`}
+                        value=""
+                        onChange={(e) =>
+                          void attempt((doc) =>
+                            linkInsight(doc, insight.id, { ledTo: e.target.value }),
+                          )
+                        }
+                      >
+                        <option value="">Choose a breakthrough</option>
+                        {found.map((b) => (
+                          <option key={b.id} value={b.id}>
+                            {b.text}
+                          </option>
+                        ))}
+                      </select>
+                    </>
+                  )}
+              </CorrectableItem>
             </li>
           ))}
         </ul>

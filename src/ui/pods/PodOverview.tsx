@@ -8,6 +8,9 @@ import { useCompleteJoin } from '../../hooks/useMesh.ts'
 import { useProfile } from '../../hooks/useDeviceData.ts'
 import { useNow } from '../../hooks/useNow.ts'
 import { SyncPanel } from './SyncPanel.tsx'
+import { correctPodDetails, correctionKey, correctionsByItem } from '../../domain/corrections.ts'
+import { useMyMemberId } from '../../hooks/useCircle.ts'
+import { CorrectionHistory } from '../circle/Corrections.tsx'
 import { PodNotReady } from '../common/PodNotReady.tsx'
 import { PracticeNav } from '../circle/PracticeNav.tsx'
 import { InvitePanel } from './InvitePanel.tsx'
@@ -42,6 +45,7 @@ export function PodOverview(props: { url: string }) {
         <p className="muted">{POD_KIND_SHORT[view.pod.kind]}</p>
         <h1 id="pod-heading">{view.pod.name}</h1>
         {view.pod.purpose !== '' && <p className="purpose">{view.pod.purpose}</p>}
+        <PodDetails url={props.url} view={view} readOnly={readOnly} />
         {readOnly && (
           <p className="banner" role="status">
             This pod was saved by a newer version of Tend, so this device shows it read-only. Update
@@ -76,6 +80,101 @@ export function PodOverview(props: { url: string }) {
       {!readOnly && <AddMemberForm url={props.url} />}
       <SavePodCopy url={props.url} />
     </>
+  )
+}
+
+/**
+ * The pod's name and purpose as corrected (who changed them, when, from what), and a form for
+ * any active member to correct them; each change is recorded, never overwritten silently.
+ */
+function PodDetails(props: { url: string; view: PodDoc; readOnly: boolean }) {
+  const { view } = props
+  const me = useMyMemberId(props.url, view)
+  const run = usePodCommand(props.url)
+  const [editing, setEditing] = useState<{ name: string; purpose: string } | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const corrections = correctionsByItem(view).get(correctionKey('pod', null, null)) ?? []
+  const byField = (field: 'name' | 'purpose') => corrections.filter((c) => c.field === field)
+  const submit = async (event: FormEvent) => {
+    event.preventDefault()
+    if (editing === null || me === null) return
+    setError(null)
+    try {
+      await run((doc, ctx) => correctPodDetails(doc, { ...editing, by: me }, ctx))
+      setEditing(null)
+    } catch (e) {
+      setError(messageOf(e))
+    }
+  }
+  return (
+    <div className="pod-details">
+      {corrections.length > 0 && (
+        <div className="muted" data-testid="pod-corrections">
+          {byField('name').length > 0 && (
+            <CorrectionHistory view={view} corrections={byField('name')} what="Name corrected" />
+          )}
+          {byField('purpose').length > 0 && (
+            <CorrectionHistory
+              view={view}
+              corrections={byField('purpose')}
+              what="Purpose corrected"
+              show={(value) => (value === null || value === '' ? 'no purpose' : value)}
+            />
+          )}
+        </div>
+      )}
+      {editing === null ? (
+        !props.readOnly &&
+        me !== null && (
+          <button
+            type="button"
+            onClick={() => setEditing({ name: view.pod.name, purpose: view.pod.purpose })}
+          >
+            Edit the pod’s name and purpose
+          </button>
+        )
+      ) : (
+        <form
+          onSubmit={(e) => void submit(e)}
+          noValidate
+          aria-label="Correct the pod’s name and purpose"
+          className="card"
+        >
+          <label htmlFor="pod-name-edit">Pod name</label>
+          <input
+            id="pod-name-edit"
+            value={editing.name}
+            onChange={(e) => setEditing({ ...editing, name: e.target.value })}
+          />
+          <label htmlFor="pod-purpose-edit">Pod purpose</label>
+          <textarea
+            id="pod-purpose-edit"
+            rows={2}
+            value={editing.purpose}
+            onChange={(e) => setEditing({ ...editing, purpose: e.target.value })}
+          />
+          {error !== null && (
+            <p className="error" role="alert">
+              {error}
+            </p>
+          )}
+          <div className="actions">
+            <button type="submit" className="primary">
+              Save correction
+            </button>
+            <button
+              type="button"
+              onClick={() => {
+                setEditing(null)
+                setError(null)
+              }}
+            >
+              Cancel
+            </button>
+          </div>
+        </form>
+      )}
+    </div>
   )
 }
 

@@ -77,6 +77,8 @@ function pod() {
     ownerId: ben,
     doneAt: null,
     at: slots[2]!,
+    withdrawnAt: null,
+    withdrawnBy: null,
   }
   m2.actions['a2'] = {
     id: 'a2',
@@ -84,6 +86,8 @@ function pod() {
     ownerId: amara,
     doneAt: slots[2]! + DAY,
     at: slots[2]!,
+    withdrawnAt: null,
+    withdrawnBy: null,
   }
   recordMeeting(doc, ctx, {
     containerId: circleId,

@@ -146,6 +146,8 @@ describe('what a circle records', () => {
       memberId: ben,
       text: 'Tired but glad',
       at: ctx.now,
+      withdrawnAt: null,
+      withdrawnBy: null,
     })
     expect(() => addCheckIn(doc, id, { memberId: ben, text: '' }, ctx)).toThrow(DomainError)
   })

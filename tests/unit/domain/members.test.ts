@@ -13,11 +13,12 @@ describe('initPod', () => {
   it('creates the pod with its founder as the only active member and the default roles', () => {
     const ctx = testContext()
     const { doc, founderId } = newPod(ctx)
-    expect(doc.schemaVersion).toBe(3)
+    expect(doc.schemaVersion).toBe(4)
     expect(doc.migrations).toEqual({
       'pod/1-initial': 1,
       'pod/2-formats': 2,
       'pod/3-invites': 3,
+      'pod/4-corrections': 4,
     })
     expect(doc.pod).toMatchObject({
       name: 'Wednesday organisers',

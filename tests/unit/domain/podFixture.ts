@@ -88,7 +88,14 @@ export function recordMeeting(doc: PodDoc, ctx: CommandContext, spec: MeetingSpe
   const checkIns: Record<string, CheckIn> = {}
   for (const c of spec.checkIns ?? []) {
     const cid = ctx.newId()
-    checkIns[cid] = { id: cid, memberId: c.member, text: c.text, at }
+    checkIns[cid] = {
+      id: cid,
+      memberId: c.member,
+      text: c.text,
+      at,
+      withdrawnAt: null,
+      withdrawnBy: null,
+    }
   }
   const insights: Record<string, Insight> = {}
   for (const i of spec.insights ?? []) {
@@ -102,6 +109,8 @@ export function recordMeeting(doc: PodDoc, ctx: CommandContext, spec: MeetingSpe
       ledTo: i.ledTo ?? null,
       respondsTo: i.respondsTo ?? null,
       at,
+      withdrawnAt: null,
+      withdrawnBy: null,
     }
   }
   const roleHolders: Record<string, string> = {}

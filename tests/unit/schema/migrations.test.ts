@@ -95,6 +95,54 @@ describe.each(fixtures)('fixture %s', (fixture) => {
     expect(Object.keys(merged.formats).sort()).toEqual([...before, 'f-left', 'f-right'].sort())
     expect(A.getConflicts(merged, 'formats')).toBeUndefined()
   })
+
+  it('keeps both peers’ corrections when each migrates offline and corrects', () => {
+    const base = loadFixture(fixture)
+    const correct = (id: string, after: string) =>
+      A.change(migratePodDocument(A.clone(base)), (d) => {
+        d.corrections[id] = {
+          id,
+          target: 'pod',
+          meetingId: null,
+          itemId: null,
+          field: 'purpose',
+          before: null,
+          after,
+          by: Object.keys(d.members)[0] ?? 'someone',
+          at: 1,
+        }
+      })
+    const merged = A.merge(A.clone(correct('c-left', 'Left')), correct('c-right', 'Right'))
+    const before = Object.keys((base as Partial<PodDoc>).corrections ?? {})
+    expect(Object.keys(merged.corrections).sort()).toEqual([...before, 'c-left', 'c-right'].sort())
+    expect(A.getConflicts(merged, 'corrections')).toBeUndefined()
+  })
+})
+
+describe('pod/4-corrections', () => {
+  it('reads a pod from before it with no corrections and every item standing', () => {
+    const parsed = parsePodDoc(migratePodDocument(loadFixture('pod-v3.automerge')))
+    if (!parsed.ok) throw new Error('the v3 fixture did not parse')
+    expect(Object.keys(parsed.view.corrections)).toEqual([])
+    const items = Object.values(parsed.view.meetings).flatMap((m) => [
+      ...Object.values(m.insights),
+      ...Object.values(m.checkIns),
+      ...Object.values(m.actions),
+    ])
+    expect(items.length).toBeGreaterThan(0)
+    for (const item of items) expect([item.withdrawnAt, item.withdrawnBy]).toEqual([null, null])
+  })
+
+  it('keeps the v4 fixture’s corrections and its withdrawn action', () => {
+    const parsed = parsePodDoc(loadFixture('pod-v4.automerge'))
+    if (!parsed.ok) throw new Error('the v4 fixture did not parse')
+    const fields = Object.values(parsed.view.corrections).map((c) => `${c.target} ${c.field}`)
+    expect(fields.sort()).toEqual(['action withdrawn', 'attendance mark', 'insight text'])
+    const withdrawn = Object.values(parsed.view.meetings)
+      .flatMap((m) => Object.values(m.actions))
+      .filter((a) => a.withdrawnAt !== null)
+    expect(withdrawn).toHaveLength(1)
+  })
 })
 
 describe('maps a migration adds', () => {
@@ -117,24 +165,25 @@ describe('maps a migration adds', () => {
 describe('migratePodDoc', () => {
   // A stand-in for the next migration, to show how each new one is tested.
   const next: Migration = {
-    name: 'pod/4-example',
-    to: 4,
+    name: 'pod/5-example',
+    to: 5,
     up: (doc) => {
-      if (doc.schemaVersion < 4) doc.schemaVersion = 4
+      if (doc.schemaVersion < 5) doc.schemaVersion = 5
     },
   }
 
   it('runs only the migrations a document has not run, and records them', () => {
     const current = migratePodDocument(loadFixture('pod-v1.automerge'))
     const doc = A.change(current, (d) => {
-      expect(migratePodDoc(d, [...MIGRATIONS, next])).toEqual(['pod/4-example'])
+      expect(migratePodDoc(d, [...MIGRATIONS, next])).toEqual(['pod/5-example'])
     })
-    expect(doc.schemaVersion).toBe(4)
+    expect(doc.schemaVersion).toBe(5)
     expect(doc.migrations).toEqual({
       'pod/1-initial': 1,
       'pod/2-formats': 2,
       'pod/3-invites': 3,
-      'pod/4-example': 4,
+      'pod/4-corrections': 4,
+      'pod/5-example': 5,
     })
     const again = A.change(doc, (d) => {
       expect(migratePodDoc(d, [...MIGRATIONS, next])).toEqual([])

@@ -202,3 +202,93 @@ describe('parsePodDoc', () => {
     )
   })
 })
+
+describe('corrections and withdrawn items (schema 4)', () => {
+  function podWithItems() {
+    const { doc, founderId } = goodPod()
+    doc['meetings'] = {
+      m1: {
+        id: 'm1',
+        containerId: null,
+        scheduledFor: doc['pod'].createdAt,
+        status: 'held',
+        reason: null,
+        rescheduledTo: null,
+        heldAt: null,
+        attendance: {},
+        roleHolders: {},
+        // As stored before schema 4: no withdrawnAt, no withdrawnBy.
+        checkIns: { c1: { id: 'c1', memberId: founderId, text: 'Here', at: 1e12 } },
+        insights: {},
+        actions: {},
+        notesUrl: null,
+        formatId: null,
+        createdAt: 1e12,
+      },
+    }
+    return { doc, founderId }
+  }
+
+  it('reads a pod from before schema 4 with no corrections and its items standing, quietly', () => {
+    const { doc } = podWithItems()
+    delete doc['corrections']
+    const parsed = parsePodDoc(doc)
+    if (!parsed.ok) throw new Error('not parsed')
+    expect(parsed.problems).toEqual([])
+    expect(Object.keys(parsed.view.corrections)).toEqual([])
+    expect(parsed.view.meetings['m1']?.checkIns['c1']).toMatchObject({
+      withdrawnAt: null,
+      withdrawnBy: null,
+    })
+  })
+
+  it('leaves out a correction that does not say what it changed or who, and says so', () => {
+    const { doc, founderId } = podWithItems()
+    const good = {
+      id: 'k1',
+      target: 'check-in',
+      meetingId: 'm1',
+      itemId: 'c1',
+      field: 'text',
+      before: 'Hre',
+      after: 'Here',
+      by: founderId,
+      at: 1e12,
+    }
+    doc['corrections'] = {
+      k1: good,
+      k2: { ...good, id: 'k2', target: 'meeting' },
+      k3: { ...good, id: 'k3', field: 'colour' },
+      k4: { ...good, id: 'k4', by: 7 },
+      k5: { ...good, id: 'k5', before: 3 },
+    }
+    const parsed = parsePodDoc(doc)
+    if (!parsed.ok) throw new Error('not parsed')
+    expect(Object.keys(parsed.view.corrections)).toEqual(['k1', 'k5'])
+    expect(parsed.view.corrections['k1']).toEqual(good)
+    expect(parsed.view.corrections['k5']?.before).toBeNull()
+    expect(parsed.problems.filter((p) => p.includes('left out: a correction'))).toHaveLength(3)
+    expect(parsed.problems).toContain('document.corrections.k5: before was not text')
+  })
+
+  it('reads a withdrawal a peer broke as standing, and says so', () => {
+    const { doc } = podWithItems()
+    doc['meetings'].m1.checkIns.c1.withdrawnAt = 'yesterday'
+    doc['meetings'].m1.checkIns.c1.withdrawnBy = { name: 'x' }
+    doc['corrections'] = 4
+    const parsed = parsePodDoc(doc)
+    if (!parsed.ok) throw new Error('not parsed')
+    expect(parsed.view.meetings['m1']?.checkIns['c1']).toMatchObject({
+      withdrawnAt: null,
+      withdrawnBy: null,
+    })
+    expect(parsed.view.corrections).toEqual({})
+    expect(parsed.problems).toEqual(
+      expect.arrayContaining([
+        'document.meetings.m1.checkIns.c1: withdrawnAt was not a number',
+        'document.meetings.m1.checkIns.c1: withdrawnBy was not text',
+        'document: corrections was not a map',
+      ]),
+    )
+  })
+})

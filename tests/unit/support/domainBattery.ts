@@ -8,6 +8,15 @@ import {
   updateContainer,
 } from '../../../src/domain/containers.ts'
 import {
+  correctAttendance,
+  correctItemText,
+  correctPodDetails,
+  correctionsByItem,
+  restoreItem,
+  withdrawItem,
+  type CorrectableKind,
+} from '../../../src/domain/corrections.ts'
+import {
   addOutsideRelationship,
   endOutsideRelationship,
   readEcology,
@@ -135,6 +144,7 @@ export function runEveryQuery(view: PodDoc, now: number): void {
   readPodSize(view)
   membersForDisplay(view)
   memberForDevice(view, 'key')
+  correctionsByItem(view)
   activeContainers(view)
   activeRoles(view)
   journeyOrder(view)
@@ -213,6 +223,11 @@ export function everyCommand(view: PodDoc, now: number): [string, Command][] {
   const add = (name: string, command: Command) => out.push([name, command])
 
   add('updatePodDetails', (doc) => updatePodDetails(doc, { name: 'Renamed', purpose: ' p ' }))
+  for (const by of [m0, 'valueOf']) {
+    add(`correctPodDetails ${by}`, (doc, ctx) =>
+      correctPodDetails(doc, { name: 'Corrected', purpose: 'Fixed', by }, ctx),
+    )
+  }
   add('addMember', (doc, ctx) => addMember(doc, { name: 'Newcomer', stage: 'newer' }, ctx))
   add('addContainer', (doc, ctx) =>
     addContainer(doc, { kind: 'circle', weekday: 2, time: '18:00', timeZone: 'UTC' }, ctx),
@@ -295,6 +310,31 @@ export function everyCommand(view: PodDoc, now: number): [string, Command][] {
     for (const actionId of pick(meeting?.actions ?? {})) {
       add(`completeAction ${id} ${actionId}`, (doc, ctx) => completeAction(doc, id, actionId, ctx))
       add(`reopenAction ${id} ${actionId}`, (doc) => reopenAction(doc, id, actionId))
+    }
+    add(`correctAttendance ${id}`, (doc, ctx) =>
+      correctAttendance(doc, { meetingId: id, memberId: m1, mark: 'excused', by: m0 }, ctx),
+    )
+    add(`correctAttendance clear ${id}`, (doc, ctx) =>
+      correctAttendance(doc, { meetingId: id, memberId: m0, mark: null, by: m1 }, ctx),
+    )
+    const items: [CorrectableKind, Record<string, unknown>][] = [
+      ['insight', meeting?.insights ?? {}],
+      ['check-in', meeting?.checkIns ?? {}],
+      ['action', meeting?.actions ?? {}],
+    ]
+    for (const [kind, map] of items) {
+      for (const itemId of pick(map)) {
+        const ref = { kind, meetingId: id, itemId }
+        add(`correctItemText ${kind} ${itemId}`, (doc, ctx) =>
+          correctItemText(doc, { ...ref, text: 'Said better', by: m0 }, ctx),
+        )
+        add(`withdrawItem ${kind} ${itemId}`, (doc, ctx) =>
+          withdrawItem(doc, { ...ref, by: m1 }, ctx),
+        )
+        add(`restoreItem ${kind} ${itemId}`, (doc, ctx) =>
+          restoreItem(doc, { ...ref, by: m0 }, ctx),
+        )
+      }
     }
     for (const insightId of pick(meeting?.insights ?? {})) {
       add(`linkInsight ${insightId}`, (doc) =>
