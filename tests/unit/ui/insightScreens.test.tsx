@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { act } from 'react'
 import { Repo } from '@automerge/automerge-repo'
 import { createPodStore } from '../../../src/adapters/automerge/podStore.ts'
@@ -36,7 +36,15 @@ const SAMPLE_NAME = 'Riverside organisers'
 // Component tests of the rhythm, knowledge and vitality screens over an in-memory repo: the
 // real pod store and notes reader, no IndexedDB, no network.
 
-afterEach(unmountScreens)
+// A fixed day (a Tuesday), whatever day the tests run: the screens read "now".
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['Date'] })
+  vi.setSystemTime(new Date(Date.UTC(2026, 2, 3, 9)))
+})
+afterEach(() => {
+  unmountScreens()
+  vi.useRealTimers()
+})
 
 interface Saved {
   filename: string
