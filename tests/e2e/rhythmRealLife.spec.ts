@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core'
 import { launchDevice, type Device } from './support/browser.ts'
 import { startTestHost } from './support/host.ts'
 import { addMember, createPod, startAs } from './support/tend.ts'
+import { joinByInvite, makeInvite, relaunch, waitConnectedWith } from './support/sync.ts'
 
 /** Epoch ms of a day of March 2026 at hh:mm in Berlin (UTC+1 that month). */
 const berlin = (day: number, hh: number, mm = 0) => Date.UTC(2026, 2, day, hh - 1, mm)
@@ -98,5 +99,74 @@ describe('a pod’s rhythm, as the screens keep it', () => {
     expect(await page.getByTestId('streak').first().textContent()).toMatch(
       /^No meetings in a row|The rhythm broke on Mon 23 Mar.*Spring break/,
     )
+  })
+})
+
+describe('one Monday started on two devices apart', () => {
+  let host: Awaited<ReturnType<typeof startTestHost>>
+  let a: Device
+  let b: Device
+  const inBerlin = (profileDir?: string) =>
+    launchDevice({
+      timezoneId: 'Europe/Berlin',
+      ...(profileDir === undefined ? {} : { profileDir }),
+    })
+
+  beforeAll(async () => {
+    host = await startTestHost()
+    ;[a, b] = await Promise.all([inBerlin(), inBerlin()])
+  })
+  afterAll(async () => {
+    await Promise.all([a, b].map((d) => d?.destroy()))
+    await host?.close()
+  })
+
+  it('ends as one meeting holding what each device recorded', async () => {
+    for (const d of [a, b]) await d.page.clock.setFixedTime(berlin(2, 9))
+    await startAs(a.page, `${host.url}/`, 'Amara')
+    const podUrl = await createPod(a.page, { name: 'Monday pod', kind: /^Learning pod/ })
+    await a.page.goto(`${podUrl}/rhythm`)
+    const form = a.page.getByRole('region', { name: 'Declare a container' })
+    await form.getByLabel(/^Circle/).check()
+    await form.getByLabel('How often').selectOption('weekly')
+    await form.getByLabel('Weekday').selectOption({ label: 'Monday' })
+    await form.getByLabel('Time', { exact: true }).fill('18:00')
+    await form.getByRole('button', { name: 'Add circle' }).click()
+    await a.page.getByTestId('container').first().waitFor()
+    await a.page.goto(podUrl)
+    await joinByInvite(b.page, await makeInvite(a.page), 'Bo', 'Monday pod')
+    await waitConnectedWith(a.page, ['Bo'])
+
+    const start = /^Start today’s circle \((18:00|0?6:00 PM)\)$/
+    const startAndMark = async (device: Device, name: string) => {
+      await device.page.clock.setFixedTime(berlin(2, 18, 5))
+      await device.page.goto(podUrl.replace(/^.*#/, `${host.url}/#`))
+      await device.page.reload()
+      await device.page.getByRole('button', { name: start }).click()
+      await device.page.getByRole('heading', { name: /^Circle of / }).waitFor()
+      await device.page.getByRole('group', { name }).getByLabel('Present').check()
+      await expect
+        .poll(() => device.page.getByText(/^Present: /).textContent())
+        .toBe(`Present: ${name}.`)
+      return device.page.url()
+    }
+    // Bo's device is closed while Amara starts the circle; then Amara's while Bo starts it.
+    await b.close()
+    const onA = await startAndMark(a, 'Amara')
+    await a.close()
+    b = await relaunch(b, inBerlin)
+    const onB = await startAndMark(b, 'Bo')
+    // The same meeting, by the same address, though neither device knew of the other's start.
+    expect(onB.split('#')[1]).toBe(onA.split('#')[1])
+    a = await relaunch(a, inBerlin)
+    await a.page.clock.setFixedTime(berlin(2, 18, 10))
+    await a.page.goto(onA)
+    await expect
+      .poll(() => a.page.getByTestId('circle-reach').textContent(), { timeout: 60_000 })
+      .toMatch(/In sync with Bo/)
+    for (const d of [a, b])
+      await expect
+        .poll(() => d.page.getByText(/^Present: /).textContent(), { timeout: 60_000 })
+        .toBe('Present: Amara, Bo.')
   })
 })
