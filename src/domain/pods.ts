@@ -58,6 +58,7 @@ export function initPod(doc: PodDoc, input: NewPodInput, ctx: CommandContext): s
   doc.formats = {}
   doc.invites = {}
   doc.corrections = {}
+  doc.inviteUses = {}
   DEFAULT_ROLES.forEach((role, index) => {
     const id = ctx.newId()
     doc.roles[id] = { id, name: role.name, term: role.term, order: `a${index}`, retiredAt: null }

@@ -2,7 +2,12 @@ import { useCallback, useEffect, useState } from 'react'
 import type { PodMeshStatus } from '../adapters/network/meshService.ts'
 import { encodeInvite, decodeInvite, type Invite } from '../adapters/network/invite.ts'
 import { sign } from '../adapters/crypto/deviceIdentity.ts'
-import { INVITE_LIFETIME_MS, inviteStatement, recordInvite } from '../domain/invites.ts'
+import {
+  INVITE_LIFETIME_MS,
+  inviteStatement,
+  recordInvite,
+  recordInviteUse,
+} from '../domain/invites.ts'
 import { podKeyOf } from '../adapters/automerge/podStore.ts'
 import { addMember } from '../domain/members.ts'
 import { memberForDevice } from '../domain/podQueries.ts'
@@ -61,10 +66,10 @@ export function useMeshLeader(): boolean | null {
  */
 export function useMakeInvite(
   url: string,
-): (podName: string, invitedBy: string) => Promise<string> {
+): (podName: string, invitedBy: string, uses?: number) => Promise<string> {
   const services = useServices()
   return useCallback(
-    async (podName, invitedBy) => {
+    async (podName, invitedBy, uses = 1) => {
       const entry = await services.device.getPod(url)
       if (entry?.secret == null)
         throw new Error('This pod has no key on this device, so it cannot be shared.')
@@ -82,10 +87,13 @@ export function useMakeInvite(
         deviceKey: services.deviceKeys.publicKeyText,
         createdAt: now,
         expiresAt: now + INVITE_LIFETIME_MS,
+        uses,
       }
       const statement = new TextEncoder().encode(inviteStatement(podKeyOf(url), unsigned))
       const signature = await sign(services.deviceKeys, statement)
-      await services.pods.change(url, (doc) => recordInvite(doc, { ...unsigned, signature }))
+      await services.pods.change(url, (doc) =>
+        recordInvite(doc, { ...unsigned, signature, withdrawnAt: null }),
+      )
       const invite: Invite = {
         inviteId: unsigned.id,
         documentId: podKeyOf(url),
@@ -163,8 +171,8 @@ export function useCompleteJoin(url: string, state: PodState): void {
       let memberId = view === null ? null : (memberForDevice(view, keys.publicKeyText)?.id ?? null)
       if (memberId === null) {
         const ctx = services.context()
-        memberId = await services.pods.change(url, (doc) =>
-          addMember(
+        memberId = await services.pods.change(url, (doc) => {
+          const id = addMember(
             doc,
             {
               name: join.name,
@@ -172,8 +180,12 @@ export function useCompleteJoin(url: string, state: PodState): void {
               device: { id: keys.deviceId, publicKey: keys.publicKeyText, label: deviceLabel() },
             },
             ctx,
-          ),
-        )
+          )
+          // Every member's device counts the invite as used from now on.
+          const deviceKey = keys.publicKeyText
+          recordInviteUse(doc, { inviteId: join.inviteId, memberId: id, deviceKey }, ctx)
+          return id
+        })
       }
       await services.device.updatePod(url, { memberId, pendingJoin: null })
     })()

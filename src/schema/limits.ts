@@ -31,6 +31,11 @@ export const LIMITS = {
   outsideRelationships: 300,
   /** Corrections of the record (edits, withdrawals, attendance marks), over the pod's life. */
   corrections: 5_000,
+  /** Invites made, and people who joined with one, over the pod's life. */
+  invites: 2_000,
+  inviteUses: 2_000,
+  /** Most people one invite may admit (a first circle). */
+  usesPerInvite: 20,
   /** Tags on one insight, and the length of one tag. */
   tagsPerInsight: 20,
   tagLength: 40,

@@ -68,6 +68,17 @@ export const MIGRATIONS: readonly Migration[] = [
       if (doc.schemaVersion < 4) doc.schemaVersion = 4
     },
   },
+  {
+    // An invite admits a set number of people (one by default): who joined with it is recorded
+    // in a map of its own, so every member's device counts its uses. Invite records gain
+    // `uses` (absent: one) and `withdrawnAt` (absent: null), so existing ones need no change.
+    name: 'pod/5-invite-uses',
+    to: 5,
+    newMaps: ['inviteUses'],
+    up: (doc) => {
+      if (doc.schemaVersion < 5) doc.schemaVersion = 5
+    },
+  },
 ]
 
 /** Migrations that `doc` has not run yet, in registry order. */

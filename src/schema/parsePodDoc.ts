@@ -18,6 +18,7 @@ import type {
   PodFormat,
   PodFormatStep,
   InviteRecord,
+  InviteUse,
   Role,
   RoleSwap,
 } from './podDocument.ts'
@@ -504,7 +505,13 @@ function podFormat(r: Reader, o: Obj, id: string, at: string): PodFormat | null 
 /** An invite record is all-or-nothing: one with a missing field is left out (and refuses). */
 function inviteRecord(r: Reader, v: Obj, id: string, at: string): InviteRecord | null {
   const { invitedBy, deviceKey, createdAt, expiresAt, signature } = v
+  const uses = own(v, 'uses') ?? 1
+  const withdrawnAt = own(v, 'withdrawnAt') ?? null
   if (
+    typeof uses !== 'number' ||
+    !Number.isInteger(uses) ||
+    uses < 1 ||
+    !(withdrawnAt === null || (typeof withdrawnAt === 'number' && Number.isFinite(withdrawnAt))) ||
     typeof invitedBy !== 'string' ||
     typeof deviceKey !== 'string' ||
     typeof createdAt !== 'number' ||
@@ -517,7 +524,24 @@ function inviteRecord(r: Reader, v: Obj, id: string, at: string): InviteRecord |
     r.report(at, 'left out: not a whole invite record')
     return null
   }
-  return { id, invitedBy, deviceKey, createdAt, expiresAt, signature }
+  return { id, invitedBy, deviceKey, createdAt, expiresAt, uses, signature, withdrawnAt }
+}
+
+/** A record of someone joining with an invite is all-or-nothing, like the invite itself. */
+function inviteUse(r: Reader, v: Obj, id: string, at: string): InviteUse | null {
+  const { inviteId, memberId, deviceKey, at: when } = v
+  if (
+    typeof inviteId !== 'string' ||
+    typeof memberId !== 'string' ||
+    typeof deviceKey !== 'string' ||
+    typeof when !== 'number' ||
+    !Number.isFinite(when) ||
+    own(v, 'id') !== id
+  ) {
+    r.report(at, 'left out: not a whole record of an invite used')
+    return null
+  }
+  return { id, inviteId, memberId, deviceKey, at: when }
 }
 
 /**
@@ -611,14 +635,19 @@ export function parsePodDoc(raw: unknown, options: { strict?: boolean } = {}): P
         : r.map(raw, 'formats', 'document', (v, id, at) => podFormat(r, v, id, at)),
     // Absent before schema 3 (added by `pod/3-invites`): an empty map, not a problem.
     invites:
-      raw['invites'] === undefined
-        ? {}
+      own(raw, 'invites') === undefined
+        ? emptyIdMap()
         : r.map(raw, 'invites', 'document', (v, id, at) => inviteRecord(r, v, id, at)),
     // Absent before schema 4 (added by `pod/4-corrections`): an empty map, not a problem.
     corrections:
       own(raw, 'corrections') === undefined
         ? emptyIdMap()
         : r.map(raw, 'corrections', 'document', (v, id, at) => correction(r, v, id, at)),
+    // Absent before schema 5 (added by `pod/5-invite-uses`): an empty map, not a problem.
+    inviteUses:
+      own(raw, 'inviteUses') === undefined
+        ? emptyIdMap()
+        : r.map(raw, 'inviteUses', 'document', (v, id, at) => inviteUse(r, v, id, at)),
   }
   return { ok: true, view, problems: r.problems, readOnly }
 }

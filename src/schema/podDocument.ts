@@ -268,8 +268,26 @@ export interface InviteRecord {
   deviceKey: string
   createdAt: number
   expiresAt: number
+  /** How many people it admits (one by default; more for a first circle). Absent: one. */
+  uses: number
   /** The inviting device's Ed25519 signature over `inviteStatement(podKey, record)`, base64url. */
   signature: string
+  /** When a member withdrew it (it admits no one from then), or null. Not signed: anyone may. */
+  withdrawnAt: number | null
+}
+
+/**
+ * A person who joined with an invite, recorded by their device when it adds them as a member
+ * (schema 5), so every member's device can count an invite's uses — whichever device the
+ * joiner reached — and refuse it once it is used up.
+ */
+export interface InviteUse {
+  id: string
+  inviteId: string
+  memberId: string
+  /** The key of the device that joined with it. */
+  deviceKey: string
+  at: number
 }
 
 /** What a correction changed: an item of a meeting, a member's attendance mark, or the pod. */
@@ -339,6 +357,8 @@ export interface PodDoc {
   invites: Record<string, InviteRecord>
   /** Corrections of the record (schema 4; `pod/4-corrections` adds the map to older pods). */
   corrections: Record<string, Correction>
+  /** Who joined with which invite (schema 5; `pod/5-invite-uses` adds the map). */
+  inviteUses: Record<string, InviteUse>
 }
 
 /** The notes document of one meeting: collaborative text, edited with splice. */

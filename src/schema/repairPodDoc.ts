@@ -3,7 +3,7 @@ import { isPlainRecord } from './plainRecord.ts'
 
 type Obj = Record<string, unknown>
 
-const LATER_MAPS = ['formats', 'outsideRelationships', 'invites', 'corrections']
+const LATER_MAPS = ['formats', 'outsideRelationships', 'invites', 'corrections', 'inviteUses']
 
 function isObj(v: unknown): v is Obj {
   return isPlainRecord(v)

@@ -4,7 +4,8 @@
  * either (a) that key is listed under a member of the pod who has not left, or (b) it shows a
  * proof, made with the pod secret, of an invite that the pod records: signed by the device of
  * the member who made it, still a member, and not expired by the record's own expiry (what the
- * joining device claims about the expiry is never trusted: whoever holds a link can re-MAC it).
+ * joining device claims about the expiry is never trusted: whoever holds a link can re-MAC it),
+ * not withdrawn, and not used up by other devices (the pod records who joined with it).
  * Its repo peer id must carry the device id of that key, so it cannot pose as one of our tabs.
  *
  * A device that is joining (it has the invite but not yet the pod) admits peers that reached
@@ -72,11 +73,12 @@ export function createPodAdmission(options: PodAdmissionOptions): Admission {
       if (invite == null || entry?.secret == null) return false
       const { inviteId, mac } = invite
       if (typeof inviteId !== 'string' || typeof mac !== 'string') return false
-      const verdict = judgeInvite(view, inviteId, options.now())
+      // Used up, withdrawn or expired by the pod's record, whatever the link says.
+      const verdict = judgeInvite(view, inviteId, options.now(), publicKey)
       if (!verdict.ok) return false
-      const { signature, ...signed } = verdict.record
-      const statement = encoder.encode(inviteStatement(podKey, signed))
-      if (!(await verify(signed.deviceKey, statement, signature))) return false
+      const record = verdict.record
+      const statement = encoder.encode(inviteStatement(podKey, record))
+      if (!(await verify(record.deviceKey, statement, record.signature))) return false
       const expiresAt = verdict.record.expiresAt
       return checkInviteProof(entry.secret, { inviteId, expiresAt, mac }, options.now())
     },

@@ -1,11 +1,26 @@
 import { useState } from 'react'
 import QRCode from 'qrcode'
+import type { PodDoc } from '../../schema/podDocument.ts'
+import { LIMITS } from '../../schema/limits.ts'
+import { openInvites, withdrawInvite } from '../../domain/invites.ts'
 import { useMakeInvite } from '../../hooks/useMesh.ts'
-import { messageOf } from '../common/labels.ts'
+import { useMyMemberId } from '../../hooks/useCircle.ts'
+import { usePodCommand } from '../../hooks/usePod.ts'
+import { useNow } from '../../hooks/useNow.ts'
+import { formatDate, messageOf } from '../common/labels.ts'
 
-/** Invite someone: a link to send, and a QR code to scan across the table. */
-export function InvitePanel(props: { url: string; podName: string; myName: string }) {
+/**
+ * Invite someone: a link to send, and a QR code to scan across the table. A link admits one
+ * person unless more are chosen (a first circle); every member's device counts its uses, and
+ * any member can withdraw an open invite.
+ */
+export function InvitePanel(props: { url: string; view: PodDoc; myName: string }) {
+  const podName = props.view.pod.name
   const makeInvite = useMakeInvite(props.url)
+  const run = usePodCommand(props.url)
+  const me = useMyMemberId(props.url, props.view)
+  const now = useNow(60_000, props.view)
+  const [uses, setUses] = useState('1')
   const [link, setLink] = useState<string | null>(null)
   const [qr, setQr] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
@@ -13,7 +28,10 @@ export function InvitePanel(props: { url: string; podName: string; myName: strin
   const create = async () => {
     setError(null)
     try {
-      const next = await makeInvite(props.podName, props.myName)
+      const count = Number(uses)
+      if (!Number.isInteger(count) || count < 1 || count > LIMITS.usesPerInvite)
+        return setError(`An invite admits from 1 to ${LIMITS.usesPerInvite} people.`)
+      const next = await makeInvite(podName, props.myName, count)
       setLink(next)
       setQr(await QRCode.toDataURL(next, { errorCorrectionLevel: 'M', margin: 2, width: 320 }))
     } catch (e) {
@@ -31,9 +49,19 @@ export function InvitePanel(props: { url: string; podName: string; myName: strin
     <section className="card" aria-labelledby="invite-heading">
       <h2 id="invite-heading">Invite someone</h2>
       <p className="muted">
-        The link carries the pod’s key. Send it only to the person you are inviting; it works for
-        two weeks.
+        The link carries the pod’s key. Send it only to the people you are inviting; it works for
+        two weeks, for as many people as you choose.
       </p>
+      <label htmlFor="invite-uses">How many people may join with it</label>
+      <input
+        id="invite-uses"
+        type="number"
+        inputMode="numeric"
+        min={1}
+        max={LIMITS.usesPerInvite}
+        value={uses}
+        onChange={(e) => setUses(e.target.value)}
+      />
       <button type="button" onClick={() => void create()}>
         {link === null ? 'Make an invite link' : 'Make a new link'}
       </button>
@@ -51,10 +79,50 @@ export function InvitePanel(props: { url: string; podName: string; myName: strin
           </button>
           {copied && <span role="status"> Copied.</span>}
           {qr !== null && (
-            <img className="qr" src={qr} alt={`QR code of the invite to ${props.podName}`} />
+            <img className="qr" src={qr} alt={`QR code of the invite to ${podName}`} />
           )}
         </>
       )}
+      <OpenInvites
+        invites={openInvites(props.view, now)}
+        view={props.view}
+        onWithdraw={(inviteId) =>
+          void run((doc, ctx) => withdrawInvite(doc, { inviteId, memberId: me ?? '' }, ctx)).catch(
+            (e: unknown) => setError(messageOf(e)),
+          )
+        }
+      />
     </section>
+  )
+}
+
+function OpenInvites(props: {
+  invites: ReturnType<typeof openInvites>
+  view: PodDoc
+  onWithdraw: (inviteId: string) => void
+}) {
+  if (props.invites.length === 0) return null
+  return (
+    <>
+      <h3>Open invites</h3>
+      <ul className="plain" data-testid="open-invites">
+        {props.invites.map(({ record, left }) => {
+          const by = props.view.members[record.invitedBy]?.name ?? 'a former member'
+          const what = `invite by ${by}, ${formatDate(record.createdAt)}`
+          return (
+            <li key={record.id}>
+              {`Made by ${by} on ${formatDate(record.createdAt)}: ${left} of ${record.uses} ${record.uses === 1 ? 'place' : 'places'} left, until ${formatDate(record.expiresAt)}. `}
+              <button
+                type="button"
+                onClick={() => props.onWithdraw(record.id)}
+                aria-label={`Withdraw the ${what}`}
+              >
+                Withdraw
+              </button>
+            </li>
+          )
+        })}
+      </ul>
+    </>
   )
 }

@@ -71,11 +71,7 @@ export function PodOverview(props: { url: string }) {
       <InsightNav url={props.url} />
       <Members url={props.url} view={view} readOnly={readOnly} />
       {!readOnly && (
-        <InvitePanel
-          url={props.url}
-          podName={view.pod.name}
-          myName={profile?.displayName ?? 'A member'}
-        />
+        <InvitePanel url={props.url} view={view} myName={profile?.displayName ?? 'A member'} />
       )}
       {!readOnly && <AddMemberForm url={props.url} />}
       <SavePodCopy url={props.url} />

@@ -4,12 +4,18 @@ import type { Page } from 'playwright-core'
 import { launchDevice, type Device } from './browser.ts'
 import { memberNames, memberRow } from './tend.ts'
 
+/** Makes a fresh invite link (for one person) and returns it. */
 export async function makeInvite(page: Page): Promise<string> {
   const panel = page.getByRole('region', { name: 'Invite someone' })
-  await panel.getByRole('button', { name: /invite link|new link/ }).click()
-  // The field appears once the link is made.
   const input = panel.getByLabel('Invite link')
-  await input.waitFor({ timeout: 10_000 })
+  // A link made before is still shown until the new one replaces it.
+  const before = (await input.count()) > 0 ? await input.inputValue() : null
+  await panel.getByRole('button', { name: /invite link|new link/ }).click()
+  await expect
+    .poll(async () => ((await input.count()) > 0 ? input.inputValue() : before), {
+      timeout: 10_000,
+    })
+    .not.toBe(before)
   return input.inputValue()
 }
 

@@ -5,7 +5,12 @@ import {
   sign,
   type DeviceKeys,
 } from '../../../src/adapters/crypto/deviceIdentity.ts'
-import { inviteStatement, recordInvite } from '../../../src/domain/invites.ts'
+import {
+  inviteStatement,
+  recordInvite,
+  recordInviteUse,
+  withdrawInvite,
+} from '../../../src/domain/invites.ts'
 import { inviteProof } from '../../../src/adapters/network/invite.ts'
 import { randomBytes, toBase64Url } from '../../../src/adapters/crypto/encoding.ts'
 import type { PodEntry } from '../../../src/adapters/device/deviceStore.ts'
@@ -91,9 +96,10 @@ describe('pod admission', async () => {
       deviceKey: by.publicKeyText,
       createdAt: NOW - 60_000,
       expiresAt,
+      uses: 1,
     }
     const signature = await sign(by, new TextEncoder().encode(inviteStatement(POD, unsigned)))
-    recordInvite(doc, { ...unsigned, signature })
+    recordInvite(doc, { ...unsigned, signature, withdrawnAt: null })
     return doc.invites[id]!
   }
   const proofOf = async (inviteId: string, expiresAt: number) => ({
@@ -149,9 +155,11 @@ describe('pod admission', async () => {
       deviceKey: stranger.publicKeyText,
       createdAt: NOW,
       expiresAt: NOW + 1000,
+      uses: 1,
     }
     doc.invites['i-self'] = {
       ...unsigned,
+      withdrawnAt: null,
       signature: await sign(stranger, new TextEncoder().encode(inviteStatement(POD, unsigned))),
     }
     expect(
@@ -167,9 +175,11 @@ describe('pod admission', async () => {
       deviceKey: member.publicKeyText,
       createdAt: NOW,
       expiresAt: NOW + 1000,
+      uses: 1,
     }
     doc.invites['i-else'] = {
       ...elsewhere,
+      withdrawnAt: null,
       signature: await sign(
         member,
         new TextEncoder().encode(inviteStatement('other-pod', elsewhere)),
@@ -181,6 +191,25 @@ describe('pod admission', async () => {
         await claimFrom(stranger, 'n', await proofOf('i-else', NOW + 1000)),
       ),
     ).toBe(false)
+  })
+
+  it('refuses an invite used up by other devices, or withdrawn, whichever member checks', async () => {
+    await recorded('i-once', NOW + 1000)
+    const proof = await proofOf('i-once', NOW + 1000)
+    expect(await admission.verify(POD, await claimFrom(stranger, 'n', proof))).toBe(true)
+    // The first newcomer joined with it; their device recorded the use.
+    const first = await generateDeviceKeys()
+    recordInviteUse(
+      doc,
+      { inviteId: 'i-once', memberId: 'someone', deviceKey: first.publicKeyText },
+      ctx,
+    )
+    expect(await admission.verify(POD, await claimFrom(stranger, 'n', proof))).toBe(false)
+    expect(await admission.verify(POD, await claimFrom(first, 'n', proof))).toBe(true)
+    await recorded('i-gone', NOW + 1000)
+    withdrawInvite(doc, { inviteId: 'i-gone', memberId }, ctx)
+    const gone = await proofOf('i-gone', NOW + 1000)
+    expect(await admission.verify(POD, await claimFrom(stranger, 'n', gone))).toBe(false)
   })
 
   it('refuses an invite made by a member who has since left', async () => {

@@ -3,7 +3,10 @@ import {
   INVITE_LIFETIME_MS,
   inviteStatement,
   judgeInvite,
+  openInvites,
   recordInvite,
+  recordInviteUse,
+  withdrawInvite,
 } from '../../../src/domain/invites.ts'
 import { addMember, setMemberStatus } from '../../../src/domain/members.ts'
 import { DomainError } from '../../../src/domain/commandContext.ts'
@@ -23,7 +26,9 @@ describe('invite records', () => {
     deviceKey: 'key-bo',
     createdAt: ctx.now,
     expiresAt: ctx.now + INVITE_LIFETIME_MS,
+    uses: 1,
     signature: 'sig',
+    withdrawnAt: null,
     ...over,
   })
 
@@ -55,14 +60,37 @@ describe('invite records', () => {
     expect(judgeInvite(doc, 'i1', ctx.now)).toEqual({ ok: false, reason: 'inviter-gone' })
   })
 
+  it('counts uses by device, admits as many as chosen, and refuses once withdrawn', () => {
+    setMemberStatus(doc, bo, 'active', ctx)
+    recordInvite(doc, record('i8', { uses: 2 }))
+    expect(() => recordInvite(doc, record('i9', { uses: 0 }))).toThrow(/from 1 to 20/)
+    expect(() => recordInvite(doc, record('i9', { uses: 21 }))).toThrow(/from 1 to 20/)
+    recordInviteUse(doc, { inviteId: 'i8', memberId: 'm1', deviceKey: 'k1' }, ctx)
+    recordInviteUse(doc, { inviteId: 'i8', memberId: 'm1', deviceKey: 'k1' }, ctx)
+    expect(Object.keys(doc.inviteUses)).toHaveLength(1)
+    expect(judgeInvite(doc, 'i8', ctx.now).ok).toBe(true)
+    expect(openInvites(doc, ctx.now).find((o) => o.record.id === 'i8')?.left).toBe(1)
+    recordInviteUse(doc, { inviteId: 'i8', memberId: 'm2', deviceKey: 'k2' }, ctx)
+    expect(judgeInvite(doc, 'i8', ctx.now)).toEqual({ ok: false, reason: 'used-up' })
+    // A device that joined with it may present it again (it is a member by then anyway).
+    expect(judgeInvite(doc, 'i8', ctx.now, 'k2').ok).toBe(true)
+    expect(openInvites(doc, ctx.now).map((o) => o.record.id)).not.toContain('i8')
+    recordInvite(doc, record('i10'))
+    expect(() => withdrawInvite(doc, { inviteId: 'i10', memberId: 'nobody' }, ctx)).toThrow(
+      /Only a member/,
+    )
+    withdrawInvite(doc, { inviteId: 'i10', memberId: bo }, ctx)
+    expect(judgeInvite(doc, 'i10', ctx.now)).toEqual({ ok: false, reason: 'withdrawn' })
+  })
+
   it('signs every field but the signature, and the pod', () => {
     const base = record('i7')
     const statement = inviteStatement('pod-a', base)
     expect(inviteStatement('pod-b', base)).not.toBe(statement)
     for (const field of ['id', 'invitedBy', 'deviceKey'] as const)
       expect(inviteStatement('pod-a', { ...base, [field]: 'x' })).not.toBe(statement)
-    for (const field of ['createdAt', 'expiresAt'] as const)
-      expect(inviteStatement('pod-a', { ...base, [field]: 1 })).not.toBe(statement)
+    for (const field of ['createdAt', 'expiresAt', 'uses'] as const)
+      expect(inviteStatement('pod-a', { ...base, [field]: 3 })).not.toBe(statement)
     expect(inviteStatement('pod-a', { ...base, signature: 'other' } as never)).toBe(statement)
   })
 })

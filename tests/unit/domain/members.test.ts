@@ -13,12 +13,13 @@ describe('initPod', () => {
   it('creates the pod with its founder as the only active member and the default roles', () => {
     const ctx = testContext()
     const { doc, founderId } = newPod(ctx)
-    expect(doc.schemaVersion).toBe(4)
+    expect(doc.schemaVersion).toBe(5)
     expect(doc.migrations).toEqual({
       'pod/1-initial': 1,
       'pod/2-formats': 2,
       'pod/3-invites': 3,
       'pod/4-corrections': 4,
+      'pod/5-invite-uses': 5,
     })
     expect(doc.pod).toMatchObject({
       name: 'Wednesday organisers',
@@ -43,6 +44,8 @@ describe('initPod', () => {
       'outsideRelationships',
       'formats',
       'invites',
+      'corrections',
+      'inviteUses',
     ] as const) {
       expect(doc[key]).toEqual({})
     }

@@ -165,25 +165,26 @@ describe('maps a migration adds', () => {
 describe('migratePodDoc', () => {
   // A stand-in for the next migration, to show how each new one is tested.
   const next: Migration = {
-    name: 'pod/5-example',
-    to: 5,
+    name: 'pod/6-example',
+    to: 6,
     up: (doc) => {
-      if (doc.schemaVersion < 5) doc.schemaVersion = 5
+      if (doc.schemaVersion < 6) doc.schemaVersion = 6
     },
   }
 
   it('runs only the migrations a document has not run, and records them', () => {
     const current = migratePodDocument(loadFixture('pod-v1.automerge'))
     const doc = A.change(current, (d) => {
-      expect(migratePodDoc(d, [...MIGRATIONS, next])).toEqual(['pod/5-example'])
+      expect(migratePodDoc(d, [...MIGRATIONS, next])).toEqual(['pod/6-example'])
     })
-    expect(doc.schemaVersion).toBe(5)
+    expect(doc.schemaVersion).toBe(6)
     expect(doc.migrations).toEqual({
       'pod/1-initial': 1,
       'pod/2-formats': 2,
       'pod/3-invites': 3,
       'pod/4-corrections': 4,
-      'pod/5-example': 5,
+      'pod/5-invite-uses': 5,
+      'pod/6-example': 6,
     })
     const again = A.change(doc, (d) => {
       expect(migratePodDoc(d, [...MIGRATIONS, next])).toEqual([])
