@@ -9,9 +9,14 @@ for (const file of files) {
   const report = JSON.parse(readFileSync(file, 'utf8'))
   passed += report.numPassedTests ?? 0
   failed += report.numFailedTests ?? 0
-  // A test file that failed before running any test (an import error) counts as one failure.
+  // A test file that failed before running any test (an import error) counts as one failure;
+  // in a file that failed in its set-up, every test it then skipped counts as failed (this
+  // suite skips nothing on purpose).
   for (const file of report.testResults ?? []) {
-    if (file.status === 'failed' && (file.assertionResults ?? []).length === 0) failed += 1
+    const results = file.assertionResults ?? []
+    if (file.status === 'failed' && results.length === 0) failed += 1
+    if (file.status === 'failed')
+      failed += results.filter((r) => r.status !== 'passed' && r.status !== 'failed').length
   }
 }
 if (files.length === 0) failed += 1

@@ -18,8 +18,13 @@ const member = (k: number): MemberLink => ({
   gateway: HOST,
 })
 const POD = 'Evening circle'
-/** Generous for a busy two-core machine; a member is usually back within seconds. */
-const BACK_WITHIN_MS = 60_000
+/**
+ * A member is usually back within a second or two, but when two were cut one of them often
+ * waits about 40–48 s (Trystero's attempt cycles; the open part of coming back, in the README),
+ * and the machine may be busy: the test checks that members come back by themselves and prints
+ * how long it took.
+ */
+const BACK_WITHIN_MS = 120_000
 /** How long the test watches for the direct link between two members who were both cut. */
 const FULL_MESH_WITHIN_MS = 60_000
 

@@ -8,15 +8,18 @@ import { memberNames, memberRow } from './tend.ts'
 export async function makeInvite(page: Page): Promise<string> {
   const panel = page.getByRole('region', { name: 'Invite someone' })
   const input = panel.getByLabel('Invite link')
-  // A link made before is still shown until the new one replaces it.
-  const before = (await input.count()) > 0 ? await input.inputValue() : null
+  // A link made before is still shown until the new one replaces it. (A plain bounded wait,
+  // not expect.poll: set-up steps call this outside a test.)
+  const shown = async () => ((await input.count()) > 0 ? input.inputValue() : null)
+  const before = await shown()
   await panel.getByRole('button', { name: /invite link|new link/ }).click()
-  await expect
-    .poll(async () => ((await input.count()) > 0 ? input.inputValue() : before), {
-      timeout: 10_000,
-    })
-    .not.toBe(before)
-  return input.inputValue()
+  const deadline = Date.now() + 15_000
+  for (;;) {
+    const now = await shown()
+    if (now !== null && now !== before) return now
+    if (Date.now() > deadline) throw new Error('no new invite link appeared within 15 s')
+    await page.waitForTimeout(100)
+  }
 }
 
 /** Opens an invite on a device and joins as `name`; waits until the pod has arrived. */
