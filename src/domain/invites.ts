@@ -29,6 +29,7 @@ export function inviteStatement(podKey: string, record: SignedInvite): string {
     record.createdAt,
     record.expiresAt,
     record.uses,
+    record.forMember,
   ])
 }
 
@@ -40,6 +41,8 @@ export function recordInvite(doc: PodDoc, record: InviteRecord): void {
   requireRoom(Object.keys(doc.invites).length, LIMITS.invites, 'invites')
   if (!Number.isInteger(record.uses) || record.uses < 1 || record.uses > LIMITS.usesPerInvite)
     throw new DomainError(`An invite admits from 1 to ${LIMITS.usesPerInvite} people.`)
+  if (record.forMember !== null && (record.forMember !== record.invitedBy || record.uses !== 1))
+    throw new DomainError('A device link adds one device, to the member who made it.')
   const inviter = memberForDevice(doc, record.deviceKey)
   if (inviter === null || inviter.id !== record.invitedBy || inviter.status === 'left')
     throw new DomainError('Only a member of this pod, on one of their devices, can invite.')
@@ -141,6 +144,8 @@ export function judgeInvite(
     return { ok: false, reason: 'used-up' }
   const inviter = memberForDevice(view, record.deviceKey)
   if (inviter === null || inviter.id !== record.invitedBy || inviter.status === 'left')
+    return { ok: false, reason: 'inviter-gone' }
+  if (record.forMember !== null && record.forMember !== record.invitedBy)
     return { ok: false, reason: 'inviter-gone' }
   return { ok: true, record }
 }

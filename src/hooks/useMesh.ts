@@ -9,7 +9,8 @@ import {
   recordInviteUse,
 } from '../domain/invites.ts'
 import { podKeyOf } from '../adapters/automerge/podStore.ts'
-import { addMember } from '../domain/members.ts'
+import { addMember, addMemberDevice } from '../domain/members.ts'
+import { ownEntry } from '../schema/idMap.ts'
 import { memberForDevice } from '../domain/podQueries.ts'
 import type { PodState } from '../adapters/automerge/podStore.ts'
 import { useServices } from './services.ts'
@@ -59,6 +60,13 @@ export function useMeshLeader(): boolean | null {
   return leader
 }
 
+export interface InviteOptions {
+  /** How many people may join with it (one by default). */
+  uses?: number
+  /** A link for another device of this member: it joins as them, not as a new member. */
+  forMyDevice?: boolean
+}
+
 /**
  * Makes an invite link for a pod (fragment only: the secret never reaches a server), and records
  * the invite in the pod, signed by this device, so every member's device admits its holder only
@@ -66,10 +74,12 @@ export function useMeshLeader(): boolean | null {
  */
 export function useMakeInvite(
   url: string,
-): (podName: string, invitedBy: string, uses?: number) => Promise<string> {
+): (podName: string, invitedBy: string, options?: InviteOptions) => Promise<string> {
   const services = useServices()
   return useCallback(
-    async (podName, invitedBy, uses = 1) => {
+    async (podName, invitedBy, options = {}) => {
+      const forMyDevice = options.forMyDevice === true
+      const uses = forMyDevice ? 1 : (options.uses ?? 1)
       const entry = await services.device.getPod(url)
       if (entry?.secret == null)
         throw new Error('This pod has no key on this device, so it cannot be shared.')
@@ -88,6 +98,7 @@ export function useMakeInvite(
         createdAt: now,
         expiresAt: now + INVITE_LIFETIME_MS,
         uses,
+        forMember: forMyDevice ? inviter.id : null,
       }
       const statement = new TextEncoder().encode(inviteStatement(podKeyOf(url), unsigned))
       const signature = await sign(services.deviceKeys, statement)
@@ -102,6 +113,7 @@ export function useMakeInvite(
         invitedBy,
         expiresAt: unsigned.expiresAt,
         connection: entry.connection ?? (await services.defaultConnection()),
+        forMember: forMyDevice ? inviter.name : null,
       }
       return encodeInvite(invite, services.appBase)
     },
@@ -142,6 +154,7 @@ export function useAcceptInvite(): (
           invitedBy: invite.invitedBy,
           name,
           stage,
+          ...(invite.forMember === null ? {} : { asDevice: true }),
         },
         lastSyncByKey: {},
         syncedHeads: null,
@@ -169,6 +182,20 @@ export function useCompleteJoin(url: string, state: PodState): void {
       const keys = services.deviceKeys
       const view = services.pods.peek(url)
       let memberId = view === null ? null : (memberForDevice(view, keys.publicKeyText)?.id ?? null)
+      if (memberId === null && join.asDevice === true) {
+        // A device link: this device joins as the member who made it, one more of their devices.
+        const ctx = services.context()
+        memberId = await services.pods.change(url, (doc) => {
+          const record = ownEntry(doc.invites, join.inviteId)
+          const owner = record?.forMember ?? null
+          if (owner === null) throw new Error('This device link is not recorded in the pod.')
+          const device = { id: keys.deviceId, publicKey: keys.publicKeyText, label: deviceLabel() }
+          addMemberDevice(doc, owner, device, ctx)
+          const deviceKey = keys.publicKeyText
+          recordInviteUse(doc, { inviteId: join.inviteId, memberId: owner, deviceKey }, ctx)
+          return owner
+        })
+      }
       if (memberId === null) {
         const ctx = services.context()
         memberId = await services.pods.change(url, (doc) => {

@@ -507,7 +507,9 @@ function inviteRecord(r: Reader, v: Obj, id: string, at: string): InviteRecord |
   const { invitedBy, deviceKey, createdAt, expiresAt, signature } = v
   const uses = own(v, 'uses') ?? 1
   const withdrawnAt = own(v, 'withdrawnAt') ?? null
+  const forMember = own(v, 'forMember') ?? null
   if (
+    !(forMember === null || typeof forMember === 'string') ||
     typeof uses !== 'number' ||
     !Number.isInteger(uses) ||
     uses < 1 ||
@@ -524,7 +526,17 @@ function inviteRecord(r: Reader, v: Obj, id: string, at: string): InviteRecord |
     r.report(at, 'left out: not a whole invite record')
     return null
   }
-  return { id, invitedBy, deviceKey, createdAt, expiresAt, uses, signature, withdrawnAt }
+  return {
+    id,
+    invitedBy,
+    deviceKey,
+    createdAt,
+    expiresAt,
+    uses,
+    forMember,
+    signature,
+    withdrawnAt,
+  }
 }
 
 /** A record of someone joining with an invite is all-or-nothing, like the invite itself. */

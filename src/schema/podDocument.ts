@@ -270,6 +270,11 @@ export interface InviteRecord {
   expiresAt: number
   /** How many people it admits (one by default; more for a first circle). Absent: one. */
   uses: number
+  /**
+   * For a device link: the member the new device joins as (always the inviter: a member links
+   * only their own devices). Null for an invite of a new person. Absent: null.
+   */
+  forMember: string | null
   /** The inviting device's Ed25519 signature over `inviteStatement(podKey, record)`, base64url. */
   signature: string
   /** When a member withdrew it (it admits no one from then), or null. Not signed: anyone may. */

@@ -61,6 +61,8 @@ export interface PendingJoin {
   invitedBy: string
   name: string
   stage: JourneyStage
+  /** Joining as one more device of an existing member (a device link), not as a new member. */
+  asDevice?: boolean
 }
 
 interface DeviceDB extends DBSchema {

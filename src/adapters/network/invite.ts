@@ -22,6 +22,8 @@ export interface Invite {
   invitedBy: string
   expiresAt: number
   connection: ConnectionSettings
+  /** For a device link: the name of the member the new device joins as; null otherwise. */
+  forMember: string | null
 }
 
 /** A link that cannot be used; `message` is written for the person holding it. */
@@ -44,6 +46,8 @@ interface Wire {
   sig: string[]
   ice: { urls: string | string[] }[]
   iceEp: string | null
+  /** A device link's member name; absent in an invite of a new person. */
+  for?: string
   mac?: string
 }
 
@@ -59,6 +63,8 @@ function canonical(wire: Omit<Wire, 'mac'>): string {
     wire.sig,
     wire.ice,
     wire.iceEp,
+    // Only device links carry it, so links without it read as they always did.
+    ...(wire.for === undefined ? [] : [wire.for]),
   ])
 }
 
@@ -87,6 +93,7 @@ export async function encodeInvite(invite: Invite, appBase: string): Promise<str
     sig: invite.connection.signalingUrls,
     ice: publicIceServers(invite.connection.iceServers),
     iceEp: invite.connection.iceEndpoint,
+    ...(invite.forMember === null ? {} : { for: invite.forMember }),
   }
   const mac = await podMac(invite.secret, canonical(wire))
   const payload = toBase64Url(new TextEncoder().encode(JSON.stringify({ ...wire, mac })))
@@ -121,6 +128,7 @@ export async function decodeInvite(link: string, now: number): Promise<Invite> {
     )
   }
   const { id, doc, sec, pod, by, exp, sig, ice, iceEp, mac } = wire
+  const forMember = wire.for
   if (
     typeof id !== 'string' ||
     typeof doc !== 'string' ||
@@ -131,6 +139,7 @@ export async function decodeInvite(link: string, now: number): Promise<Invite> {
     !isStringArray(sig) ||
     !Array.isArray(ice) ||
     !(iceEp === null || typeof iceEp === 'string') ||
+    !(forMember === undefined || typeof forMember === 'string') ||
     typeof mac !== 'string'
   ) {
     throw new InviteError('This invite link is incomplete or damaged. Ask for the link again.')
@@ -145,7 +154,19 @@ export async function decodeInvite(link: string, now: number): Promise<Invite> {
   if (!isValidDocumentId(doc)) throw new InviteError('This invite link does not point to a pod.')
   const expected = await podMac(
     sec,
-    canonical({ v: VERSION, id, doc, sec, pod, by, exp, sig, ice, iceEp }),
+    canonical({
+      v: VERSION,
+      id,
+      doc,
+      sec,
+      pod,
+      by,
+      exp,
+      sig,
+      ice,
+      iceEp,
+      ...(forMember === undefined ? {} : { for: forMember }),
+    }),
   )
   if (expected !== mac) {
     throw new InviteError(
@@ -175,6 +196,7 @@ export async function decodeInvite(link: string, now: number): Promise<Invite> {
       iceEndpoint: iceEp,
       passphrase: null,
     },
+    forMember: forMember ?? null,
   }
 }
 

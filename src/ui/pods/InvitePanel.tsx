@@ -25,13 +25,26 @@ export function InvitePanel(props: { url: string; view: PodDoc; myName: string }
   const [qr, setQr] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [copied, setCopied] = useState(false)
+  const [forDevice, setForDevice] = useState(false)
+  const linkDevice = async () => {
+    setError(null)
+    try {
+      const next = await makeInvite(podName, props.myName, { forMyDevice: true })
+      setForDevice(true)
+      setLink(next)
+      setQr(await QRCode.toDataURL(next, { errorCorrectionLevel: 'M', margin: 2, width: 320 }))
+    } catch (e) {
+      setError(messageOf(e))
+    }
+  }
   const create = async () => {
     setError(null)
     try {
       const count = Number(uses)
       if (!Number.isInteger(count) || count < 1 || count > LIMITS.usesPerInvite)
         return setError(`An invite admits from 1 to ${LIMITS.usesPerInvite} people.`)
-      const next = await makeInvite(podName, props.myName, count)
+      const next = await makeInvite(podName, props.myName, { uses: count })
+      setForDevice(false)
       setLink(next)
       setQr(await QRCode.toDataURL(next, { errorCorrectionLevel: 'M', margin: 2, width: 320 }))
     } catch (e) {
@@ -65,6 +78,14 @@ export function InvitePanel(props: { url: string; view: PodDoc; myName: string }
       <button type="button" onClick={() => void create()}>
         {link === null ? 'Make an invite link' : 'Make a new link'}
       </button>
+      <p>
+        <button type="button" onClick={() => void linkDevice()}>
+          Link another device of mine
+        </button>{' '}
+        <span className="muted">
+          Your laptop beside your phone: it joins as you, not as a new member.
+        </span>
+      </p>
       {error !== null && (
         <p className="error" role="alert">
           {error}
@@ -72,7 +93,10 @@ export function InvitePanel(props: { url: string; view: PodDoc; myName: string }
       )}
       {link !== null && (
         <>
-          <label htmlFor="invite-link">Invite link</label>
+          {forDevice && (
+            <p role="status">Open this link on your other device (or scan the code with it).</p>
+          )}
+          <label htmlFor="invite-link">{forDevice ? 'Device link' : 'Invite link'}</label>
           <input id="invite-link" readOnly value={link} onFocus={(e) => e.target.select()} />
           <button type="button" onClick={() => void copy()}>
             Copy link
@@ -108,10 +132,13 @@ function OpenInvites(props: {
       <ul className="plain" data-testid="open-invites">
         {props.invites.map(({ record, left }) => {
           const by = props.view.members[record.invitedBy]?.name ?? 'a former member'
-          const what = `invite by ${by}, ${formatDate(record.createdAt)}`
+          const kind = record.forMember === null ? 'invite' : 'device link'
+          const what = `${kind} by ${by}, ${formatDate(record.createdAt)}`
           return (
             <li key={record.id}>
-              {`Made by ${by} on ${formatDate(record.createdAt)}: ${left} of ${record.uses} ${record.uses === 1 ? 'place' : 'places'} left, until ${formatDate(record.expiresAt)}. `}
+              {record.forMember === null
+                ? `Made by ${by} on ${formatDate(record.createdAt)}: ${left} of ${record.uses} ${record.uses === 1 ? 'place' : 'places'} left, until ${formatDate(record.expiresAt)}. `
+                : `A link for another device of ${by}, made on ${formatDate(record.createdAt)}, until ${formatDate(record.expiresAt)}. `}
               <button
                 type="button"
                 onClick={() => props.onWithdraw(record.id)}

@@ -42,6 +42,35 @@ export function JoinPod(props: {
     )
   }
   if (invite === null) return <p>Reading the invite…</p>
+  if (invite.forMember !== null) {
+    const member = invite.forMember
+    const link = async () => {
+      try {
+        props.onJoined(await accept(invite, member, stage))
+      } catch (e) {
+        setError(messageOf(e))
+      }
+    }
+    return (
+      <section className="card" aria-labelledby="join-heading">
+        <h1 id="join-heading">
+          Link this device to {member} in {invite.podName}
+        </h1>
+        <p>
+          {member} made this link on another of their devices. This device joins the pod as {member}{' '}
+          — not as a new member — once one of the pod’s devices is reachable.
+        </p>
+        {error !== null && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="button" className="primary" onClick={() => void link()}>
+          Link this device
+        </button>
+      </section>
+    )
+  }
   const submit = async (event: FormEvent) => {
     event.preventDefault()
     if (name.trim() === '') return setError('Please give the name your pod will know you by.')

@@ -203,6 +203,8 @@ function Members(props: { url: string; view: PodDoc; readOnly: boolean }) {
                 <span className="muted">
                   {STAGE_LABELS[member.stage]} · joined {formatDate(member.joinedAt)}
                   {member.status !== 'active' && ` · ${STATUS_LABELS[member.status]}`}
+                  {Object.keys(member.devices).length > 1 &&
+                    ` · ${Object.keys(member.devices).length} devices`}
                   {member.awayUntil !== null &&
                     member.awayUntil > now &&
                     member.status === 'active' &&

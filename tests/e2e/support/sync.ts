@@ -7,7 +7,7 @@ import { memberNames, memberRow } from './tend.ts'
 /** Makes a fresh invite link (for one person) and returns it. */
 export async function makeInvite(page: Page): Promise<string> {
   const panel = page.getByRole('region', { name: 'Invite someone' })
-  const input = panel.getByLabel('Invite link')
+  const input = panel.getByLabel('Invite link', { exact: true })
   // A link made before is still shown until the new one replaces it. (A plain bounded wait,
   // not expect.poll: set-up steps call this outside a test.)
   const shown = async () => ((await input.count()) > 0 ? input.inputValue() : null)

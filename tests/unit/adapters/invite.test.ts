@@ -28,6 +28,7 @@ function invite(overrides: Partial<Invite> = {}): Invite {
       iceEndpoint: null,
       passphrase: null,
     },
+    forMember: null,
     ...overrides,
   }
 }
@@ -63,6 +64,23 @@ describe('invite links', () => {
     expect(link.startsWith(`${BASE}#/join/`)).toBe(true)
     expect(new URL(link).pathname + new URL(link).search).not.toContain(original.secret)
     expect(await decodeInvite(link, NOW)).toEqual(original)
+  })
+
+  it('carries a device link’s member, and reads links without one as before', async () => {
+    const device = invite({ forMember: 'Amara' })
+    const link = await encodeInvite(device, BASE)
+    expect((await decodeInvite(link, NOW)).forMember).toBe('Amara')
+    // Changing whose device it links is a change like any other.
+    const changed = tamper(link, (wire) => {
+      wire['for'] = 'Mallory'
+    })
+    await expect(decodeInvite(changed, NOW)).rejects.toThrow(/changed after it was made/)
+    const plain = await encodeInvite(invite(), BASE)
+    const wire = JSON.parse(
+      Buffer.from(fromBase64Url(plain.split('#/join/')[1] ?? '')).toString(),
+    ) as Record<string, unknown>
+    expect(Object.hasOwn(wire, 'for')).toBe(false)
+    expect((await decodeInvite(plain, NOW)).forMember).toBeNull()
   })
 
   it('carries ICE server addresses but never their credentials', async () => {

@@ -97,6 +97,7 @@ describe('pod admission', async () => {
       createdAt: NOW - 60_000,
       expiresAt,
       uses: 1,
+      forMember: null,
     }
     const signature = await sign(by, new TextEncoder().encode(inviteStatement(POD, unsigned)))
     recordInvite(doc, { ...unsigned, signature, withdrawnAt: null })
@@ -156,6 +157,7 @@ describe('pod admission', async () => {
       createdAt: NOW,
       expiresAt: NOW + 1000,
       uses: 1,
+      forMember: null,
     }
     doc.invites['i-self'] = {
       ...unsigned,
@@ -176,6 +178,7 @@ describe('pod admission', async () => {
       createdAt: NOW,
       expiresAt: NOW + 1000,
       uses: 1,
+      forMember: null,
     }
     doc.invites['i-else'] = {
       ...elsewhere,

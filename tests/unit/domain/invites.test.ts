@@ -27,6 +27,7 @@ describe('invite records', () => {
     createdAt: ctx.now,
     expiresAt: ctx.now + INVITE_LIFETIME_MS,
     uses: 1,
+    forMember: null,
     signature: 'sig',
     withdrawnAt: null,
     ...over,
@@ -83,11 +84,26 @@ describe('invite records', () => {
     expect(judgeInvite(doc, 'i10', ctx.now)).toEqual({ ok: false, reason: 'withdrawn' })
   })
 
+  it('makes a device link only for its maker, for one device', () => {
+    const amara = Object.values(doc.members).find((m) => m.name !== 'Bo')!.id
+    expect(() => recordInvite(doc, record('d1', { forMember: amara }))).toThrow(
+      /to the member who made it/,
+    )
+    expect(() => recordInvite(doc, record('d2', { forMember: bo, uses: 2 }))).toThrow(
+      /to the member who made it/,
+    )
+    recordInvite(doc, record('d3', { forMember: bo }))
+    expect(judgeInvite(doc, 'd3', ctx.now).ok).toBe(true)
+    // A record a peer changed to name someone else admits no one.
+    doc.invites['d3']!.forMember = amara
+    expect(judgeInvite(doc, 'd3', ctx.now)).toEqual({ ok: false, reason: 'inviter-gone' })
+  })
+
   it('signs every field but the signature, and the pod', () => {
     const base = record('i7')
     const statement = inviteStatement('pod-a', base)
     expect(inviteStatement('pod-b', base)).not.toBe(statement)
-    for (const field of ['id', 'invitedBy', 'deviceKey'] as const)
+    for (const field of ['id', 'invitedBy', 'deviceKey', 'forMember'] as const)
       expect(inviteStatement('pod-a', { ...base, [field]: 'x' })).not.toBe(statement)
     for (const field of ['createdAt', 'expiresAt', 'uses'] as const)
       expect(inviteStatement('pod-a', { ...base, [field]: 3 })).not.toBe(statement)
