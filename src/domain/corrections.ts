@@ -118,6 +118,18 @@ function record(
   return id
 }
 
+/** Records a correction of a check-in, insight or action. */
+function recordItem(
+  doc: PodDoc,
+  input: ItemRef & { by: string },
+  field: CorrectionField,
+  change: { before: string | null; after: string | null },
+  ctx: CommandContext,
+): string {
+  const { kind, meetingId, itemId, by } = input
+  return record(doc, { target: kind, meetingId, itemId, field, ...change, by }, ctx)
+}
+
 function requireCorrectionRoom(doc: PodDoc): void {
   requireRoom(Object.keys(doc.corrections).length, LIMITS.corrections, 'corrections')
 }
@@ -143,19 +155,7 @@ export function correctItemText(
   requireCorrectionRoom(doc)
   const before = item.text
   item.text = text
-  return record(
-    doc,
-    {
-      target: input.kind,
-      meetingId: input.meetingId,
-      itemId: input.itemId,
-      field: 'text',
-      before,
-      after: text,
-      by: input.by,
-    },
-    ctx,
-  )
+  return recordItem(doc, input, 'text', { before: before, after: text }, ctx)
 }
 
 /**
@@ -175,19 +175,7 @@ export function withdrawItem(
   requireCorrectionRoom(doc)
   item.withdrawnAt = ctx.now
   item.withdrawnBy = input.by
-  return record(
-    doc,
-    {
-      target: input.kind,
-      meetingId: input.meetingId,
-      itemId: input.itemId,
-      field: 'withdrawn',
-      before: item.text,
-      after: null,
-      by: input.by,
-    },
-    ctx,
-  )
+  return recordItem(doc, input, 'withdrawn', { before: item.text, after: null }, ctx)
 }
 
 /** Restores a withdrawn item (a withdrawal can be a mistake too), recorded like any other. */
@@ -202,19 +190,7 @@ export function restoreItem(
   requireCorrectionRoom(doc)
   item.withdrawnAt = null
   item.withdrawnBy = null
-  return record(
-    doc,
-    {
-      target: input.kind,
-      meetingId: input.meetingId,
-      itemId: input.itemId,
-      field: 'restored',
-      before: null,
-      after: item.text,
-      by: input.by,
-    },
-    ctx,
-  )
+  return recordItem(doc, input, 'restored', { before: null, after: item.text }, ctx)
 }
 
 const ATTENDANCE: readonly Attendance[] = ['present', 'absent', 'excused']

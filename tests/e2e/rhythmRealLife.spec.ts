@@ -14,6 +14,20 @@ import { joinByInvite, makeInvite, relaunch, waitConnectedWith } from './support
 /** Epoch ms of a day of March 2026 at hh:mm in Berlin (UTC+1 that month). */
 const berlin = (day: number, hh: number, mm = 0) => Date.UTC(2026, 2, day, hh - 1, mm)
 
+/** Declares the pod's circle on the Rhythm screen: Mondays at 18:00, Berlin time. */
+async function declareMondayCircle(page: Page, podUrl: string): Promise<void> {
+  await page.goto(`${podUrl}/rhythm`)
+  await page.getByRole('heading', { name: 'Rhythm', level: 1 }).waitFor()
+  const form = page.getByRole('region', { name: 'Declare a container' })
+  await form.getByLabel(/^Circle/).check()
+  await form.getByLabel('How often').selectOption('weekly')
+  await form.getByLabel('Weekday').selectOption({ label: 'Monday' })
+  await form.getByLabel('Time', { exact: true }).fill('18:00')
+  expect(await form.getByLabel('Time zone').inputValue()).toBe('Europe/Berlin')
+  await form.getByRole('button', { name: 'Add circle' }).click()
+  await page.getByTestId('container').first().waitFor()
+}
+
 async function at(page: Page, ms: number, url: string): Promise<void> {
   await page.clock.setFixedTime(ms)
   await page.goto(url)
@@ -41,17 +55,7 @@ describe('a pod’s rhythm, as the screens keep it', () => {
     podUrl = await createPod(page, { name: 'Monday pod', kind: /^Learning pod/ })
     await addMember(page, 'Bo', 'Practising')
 
-    // Declare the circle: Mondays at 18:00, Berlin time.
-    await page.goto(`${podUrl}/rhythm`)
-    await page.getByRole('heading', { name: 'Rhythm', level: 1 }).waitFor()
-    const form = page.getByRole('region', { name: 'Declare a container' })
-    await form.getByLabel(/^Circle/).check()
-    await form.getByLabel('How often').selectOption('weekly')
-    await form.getByLabel('Weekday').selectOption({ label: 'Monday' })
-    await form.getByLabel('Time', { exact: true }).fill('18:00')
-    expect(await form.getByLabel('Time zone').inputValue()).toBe('Europe/Berlin')
-    await form.getByRole('button', { name: 'Add circle' }).click()
-    await page.getByTestId('container').first().waitFor()
+    await declareMondayCircle(page, podUrl)
 
     for (const day of [2, 9, 16]) {
       await at(page, berlin(day, 18, 5), podUrl)
@@ -125,14 +129,7 @@ describe('one Monday started on two devices apart', () => {
     for (const d of [a, b]) await d.page.clock.setFixedTime(berlin(2, 9))
     await startAs(a.page, `${host.url}/`, 'Amara')
     const podUrl = await createPod(a.page, { name: 'Monday pod', kind: /^Learning pod/ })
-    await a.page.goto(`${podUrl}/rhythm`)
-    const form = a.page.getByRole('region', { name: 'Declare a container' })
-    await form.getByLabel(/^Circle/).check()
-    await form.getByLabel('How often').selectOption('weekly')
-    await form.getByLabel('Weekday').selectOption({ label: 'Monday' })
-    await form.getByLabel('Time', { exact: true }).fill('18:00')
-    await form.getByRole('button', { name: 'Add circle' }).click()
-    await a.page.getByTestId('container').first().waitFor()
+    await declareMondayCircle(a.page, podUrl)
     await a.page.goto(podUrl)
     await joinByInvite(b.page, await makeInvite(a.page), 'Bo', 'Monday pod')
     await waitConnectedWith(a.page, ['Bo'])

@@ -11,7 +11,7 @@ import { useNow } from '../../hooks/useNow.ts'
 import { formatDate, formatDateTime } from '../common/labels.ts'
 import { BackToPod, PodGate, memberName, type OpenPod } from './PodGate.tsx'
 import { ErrorText, useAttempt } from './attempt.tsx'
-import { CorrectionHistory } from './Corrections.tsx'
+import { CorrectionActions, CorrectionHistory } from './Corrections.tsx'
 import { practicePath } from './practicePaths.ts'
 import { FormatSteps } from './FormatSteps.tsx'
 import { CheckInRound } from './CheckInRound.tsx'
@@ -249,20 +249,12 @@ function HeldMark(props: {
               </label>
             ))}
           </fieldset>
-          <div className="actions">
-            <button type="submit" className="primary">
-              Save correction
-            </button>
-            <button
-              type="button"
-              onClick={() => {
-                setEditing(null)
-                clearError()
-              }}
-            >
-              Cancel
-            </button>
-          </div>
+          <CorrectionActions
+            onCancel={() => {
+              setEditing(null)
+              clearError()
+            }}
+          />
         </form>
       )}
       <ErrorText error={error} />

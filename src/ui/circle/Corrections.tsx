@@ -17,6 +17,20 @@ const WORDS: Record<CorrectableKind, { word: string; title: string }> = {
   action: { word: 'action', title: 'Action' },
 }
 
+/** The buttons every correction form ends with. */
+export function CorrectionActions(props: { onCancel: () => void }) {
+  return (
+    <div className="actions">
+      <button type="submit" className="primary">
+        Save correction
+      </button>
+      <button type="button" onClick={props.onCancel}>
+        Cancel
+      </button>
+    </div>
+  )
+}
+
 /** A short quote of an item for a button's accessible name: “Time to listen”. */
 export function quote(text: string): string {
   const line = text.trim().replace(/\s+/g, ' ')
@@ -147,20 +161,12 @@ export function CorrectableItem(props: {
             value={editing}
             onChange={(e) => setEditing(e.target.value)}
           />
-          <div className="actions">
-            <button type="submit" className="primary">
-              Save correction
-            </button>
-            <button
-              type="button"
-              onClick={() => {
-                setEditing(null)
-                clearError()
-              }}
-            >
-              Cancel
-            </button>
-          </div>
+          <CorrectionActions
+            onCancel={() => {
+              setEditing(null)
+              clearError()
+            }}
+          />
         </form>
       ) : (
         (canCorrect || props.tools !== undefined) && (

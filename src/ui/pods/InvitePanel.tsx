@@ -28,6 +28,9 @@ export function InvitePanel(props: { url: string; view: PodDoc; myName: string }
   const [forDevice, setForDevice] = useState(false)
   const linkDevice = async () => {
     setError(null)
+    // A link made before is used or meant for someone else: never leave it on show meanwhile.
+    setLink(null)
+    setQr(null)
     try {
       const next = await makeInvite(podName, props.myName, { forMyDevice: true })
       setForDevice(true)
@@ -39,6 +42,9 @@ export function InvitePanel(props: { url: string; view: PodDoc; myName: string }
   }
   const create = async () => {
     setError(null)
+    // A link made before is used or meant for someone else: never leave it on show meanwhile.
+    setLink(null)
+    setQr(null)
     try {
       const count = Number(uses)
       if (!Number.isInteger(count) || count < 1 || count > LIMITS.usesPerInvite)

@@ -10,7 +10,8 @@ import { useNow } from '../../hooks/useNow.ts'
 import { SyncPanel } from './SyncPanel.tsx'
 import { correctPodDetails, correctionKey, correctionsByItem } from '../../domain/corrections.ts'
 import { useMyMemberId } from '../../hooks/useCircle.ts'
-import { CorrectionHistory } from '../circle/Corrections.tsx'
+import { CorrectionActions, CorrectionHistory } from '../circle/Corrections.tsx'
+import { ErrorText } from '../circle/attempt.tsx'
 import { PodNotReady } from '../common/PodNotReady.tsx'
 import { PracticeNav } from '../circle/PracticeNav.tsx'
 import { InvitePanel } from './InvitePanel.tsx'
@@ -149,25 +150,13 @@ function PodDetails(props: { url: string; view: PodDoc; readOnly: boolean }) {
             value={editing.purpose}
             onChange={(e) => setEditing({ ...editing, purpose: e.target.value })}
           />
-          {error !== null && (
-            <p className="error" role="alert">
-              {error}
-            </p>
-          )}
-          <div className="actions">
-            <button type="submit" className="primary">
-              Save correction
-            </button>
-            <button
-              type="button"
-              onClick={() => {
-                setEditing(null)
-                setError(null)
-              }}
-            >
-              Cancel
-            </button>
-          </div>
+          <ErrorText error={error} />
+          <CorrectionActions
+            onCancel={() => {
+              setEditing(null)
+              setError(null)
+            }}
+          />
         </form>
       )}
     </div>

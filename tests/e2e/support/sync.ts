@@ -8,18 +8,18 @@ import { memberNames, memberRow } from './tend.ts'
 export async function makeInvite(page: Page): Promise<string> {
   const panel = page.getByRole('region', { name: 'Invite someone' })
   const input = panel.getByLabel('Invite link', { exact: true })
-  // A link made before is still shown until the new one replaces it. (A plain bounded wait,
-  // not expect.poll: set-up steps call this outside a test.)
-  const shown = async () => ((await input.count()) > 0 ? input.inputValue() : null)
-  const before = await shown()
+  // A link made before is still shown until the new one replaces it: wait for the change.
+  const before = (await input.count()) > 0 ? await input.inputValue() : ''
   await panel.getByRole('button', { name: /invite link|new link/ }).click()
-  const deadline = Date.now() + 15_000
-  for (;;) {
-    const now = await shown()
-    if (now !== null && now !== before) return now
-    if (Date.now() > deadline) throw new Error('no new invite link appeared within 15 s')
-    await page.waitForTimeout(100)
-  }
+  await page.waitForFunction(
+    (previous) => {
+      const field = document.getElementById('invite-link') as HTMLInputElement | null
+      return field !== null && field.value !== '' && field.value !== previous
+    },
+    before,
+    { timeout: 15_000 },
+  )
+  return input.inputValue()
 }
 
 /** Opens an invite on a device and joins as `name`; waits until the pod has arrived. */

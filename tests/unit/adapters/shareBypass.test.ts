@@ -6,7 +6,7 @@
  * Real repos, real share rules, pod and notes stores and the real mesh adapter with its
  * per-pod admission, over in-memory rooms; the hostile link arrives by sync, as from a peer.
  */
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { Repo, type DocHandle, type PeerId } from '@automerge/automerge-repo'
 import {
   createPodStore,
@@ -70,14 +70,16 @@ function device(hub: MemoryRoomHub, name: string, hostile = false) {
   }
 }
 
-async function eventually<T>(read: () => T | null | undefined, what: string): Promise<T> {
-  const started = Date.now()
-  for (;;) {
-    const value = read()
-    if (value !== null && value !== undefined) return value
-    if (Date.now() - started > 10_000) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 20))
-  }
+/** Waits, bounded, until `read` gives a value. */
+function eventually<T>(read: () => T | null | undefined, what: string): Promise<T> {
+  return vi.waitFor(
+    () => {
+      const value = read()
+      if (value === null || value === undefined) throw new Error(`still waiting for ${what}`)
+      return value
+    },
+    { timeout: 10_000, interval: 20 },
+  )
 }
 
 function newPod(doc: PodDoc, name: string, ctx = testContext()) {
