@@ -239,6 +239,46 @@ export function correctAttendance(
 }
 
 /**
+ * Settles a member's mark that two devices set differently while apart (see
+ * `AttendanceDisagreement`): writes the mark the group agrees on, which replaces every value
+ * the devices wrote, so the disagreement ends on every device once they sync. In a held circle,
+ * settling on a mark other than the one the record showed is a correction, written down like
+ * any other. Returns the correction's id, or null when none was needed.
+ */
+export function settleAttendance(
+  doc: PodDoc,
+  input: { meetingId: string; memberId: string; mark: Attendance; by: string },
+  ctx: CommandContext,
+): string | null {
+  requireCorrector(doc, input.by)
+  const meeting = requireMeeting(doc, input.meetingId)
+  if (ownEntry(doc.members, input.memberId) === undefined) {
+    throw new DomainError('That member is not in this pod.')
+  }
+  if (!ATTENDANCE.includes(input.mark))
+    throw new DomainError('A mark is present, absent or excused.')
+  const before = ownEntry(meeting.attendance, input.memberId) ?? null
+  const corrects = meeting.status === 'held' && before !== input.mark
+  if (corrects) requireCorrectionRoom(doc)
+  // Written even when it equals the value shown: one write replaces all the merged values.
+  meeting.attendance[input.memberId] = input.mark
+  if (!corrects) return null
+  return record(
+    doc,
+    {
+      target: 'attendance',
+      meetingId: input.meetingId,
+      itemId: input.memberId,
+      field: 'mark',
+      before,
+      after: input.mark,
+      by: input.by,
+    },
+    ctx,
+  )
+}
+
+/**
  * Renames the pod or restates its purpose, recording each field that changed with what it
  * said before. Returns the ids of the corrections it recorded (one per changed field).
  */

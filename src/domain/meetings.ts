@@ -127,6 +127,34 @@ export function setNotesUrl(doc: PodDoc, meetingId: string, notesUrl: string): v
 }
 
 /**
+ * Records who started a circle and when, once: the first start on this device's view writes
+ * both; a later start (someone joining) leaves them. Two members who start the same circle
+ * while apart each write theirs, and the merge keeps one of the two on every device.
+ */
+export function markStarted(
+  doc: PodDoc,
+  meetingId: string,
+  memberId: string | null,
+  ctx: CommandContext,
+): void {
+  const meeting = requireMeeting(doc, meetingId)
+  if (meeting.startedAt != null) return
+  meeting.startedAt = ctx.now
+  meeting.startedBy = memberId
+}
+
+/**
+ * A member whose attendance two devices set differently while they were apart: the merge keeps
+ * one value on every device, but the group should hear that they disagreed and settle it.
+ * `marks` are the values the devices wrote, each once, in a stable order.
+ */
+export interface AttendanceDisagreement {
+  meetingId: string
+  memberId: string
+  marks: Attendance[]
+}
+
+/**
  * Marks one member present, absent or excused; the rotation reads it (absent members are
  * skipped). Once the circle is held its marks are part of the record: a change then goes
  * through `correctAttendance` (corrections.ts), which writes down who changed it and from what.

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react'
 import type { NotesBinding } from '../adapters/automerge/notesStore.ts'
 import type { PodDoc } from '../schema/podDocument.ts'
 import { memberForDevice } from '../domain/podQueries.ts'
-import { setNotesUrl, startAdHocCircle } from '../domain/meetings.ts'
+import { markStarted, setNotesUrl, startAdHocCircle } from '../domain/meetings.ts'
 import { startSlotMeeting } from '../domain/rhythm.ts'
 import { usePodEntry } from './useDeviceData.ts'
 import { useServices } from './services.ts'
@@ -11,10 +11,17 @@ import { useServices } from './services.ts'
 export function useMyMemberId(url: string, view: PodDoc | null): string | null {
   const entry = usePodEntry(url)
   const { deviceKeys } = useServices()
-  const recorded = entry?.memberId ?? null
+  return memberIdIn(view, entry?.memberId ?? null, deviceKeys.publicKeyText)
+}
+
+function memberIdIn(
+  view: PodDoc | null,
+  recorded: string | null,
+  publicKey: string,
+): string | null {
   if (recorded !== null && view?.members[recorded] !== undefined) return recorded
   if (view === null) return recorded
-  return memberForDevice(view, deviceKeys.publicKeyText)?.id ?? recorded
+  return memberForDevice(view, publicKey)?.id ?? recorded
 }
 
 /**
@@ -28,11 +35,11 @@ export type StartTarget =
   | { kind: 'extra' }
 
 /**
- * Starts (or joins) a meeting and gives it its own notes document if it has none yet. Resolves
- * to the meeting's id.
+ * Starts (or joins) a meeting and gives it its own notes document if it has none yet; the
+ * first start records who started it and when. Resolves to the meeting's id.
  */
 export function useStartCircle(url: string): (target: StartTarget) => Promise<string> {
-  const { pods, notes, context } = useServices()
+  const { pods, notes, context, deviceKeys, device } = useServices()
   return useCallback(
     async (target) => {
       const ctx = context()
@@ -57,14 +64,17 @@ export function useStartCircle(url: string): (target: StartTarget) => Promise<st
         // document another member may have started meanwhile, and two offline starts write one
         // link. A link a peer wrote that points elsewhere is replaced by the meeting's own.
         const notesUrl = await notes.create(url, { meetingId: id, podId: view.pod.id })
+        const recorded = (await device.getPod(url))?.memberId ?? null
+        const me = memberIdIn(view, recorded, deviceKeys.publicKeyText)
         await pods.change(url, (doc) => {
           const linked = doc.meetings[id]?.notesUrl
           if (linked !== undefined && linked !== notesUrl) setNotesUrl(doc, id, notesUrl)
+          markStarted(doc, id, me, ctx)
         })
       }
       return id
     },
-    [pods, notes, context, url],
+    [pods, notes, context, url, device, deviceKeys],
   )
 }
 

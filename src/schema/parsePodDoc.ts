@@ -417,6 +417,8 @@ function meeting(r: Reader, o: Obj, id: string, at: string): Meeting | null {
     notesUrl: r.strOrNull(o, 'notesUrl', at),
     formatId: r.strOrNull(o, 'formatId', at),
     createdAt: r.time(o, 'createdAt', at),
+    startedBy: r.strOrNull(o, 'startedBy', at),
+    startedAt: r.timeOrNull(o, 'startedAt', at),
   }
 }
 

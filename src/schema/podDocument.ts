@@ -193,6 +193,13 @@ export interface Meeting {
    * null until someone chooses (the first circle then runs the norm-setting format). */
   formatId: string | null
   createdAt: number
+  /**
+   * Who started the circle and when (the first device to start it writes both). Optional in
+   * the record: absent in meetings written before it existed, and never part of a slot
+   * meeting's shared creation record, which every device (of every version) writes alike.
+   */
+  startedBy?: string | null
+  startedAt?: number | null
 }
 
 /** One timed step of a pod's own circle format (see `PodFormat`). */

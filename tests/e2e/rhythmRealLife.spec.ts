@@ -106,6 +106,11 @@ describe('a pod’s rhythm, as the screens keep it', () => {
   })
 })
 
+interface Mark {
+  name: string
+  mark: 'Present' | 'Absent'
+}
+
 describe('one Monday started on two devices apart', () => {
   let host: Awaited<ReturnType<typeof startTestHost>>
   let a: Device
@@ -135,24 +140,29 @@ describe('one Monday started on two devices apart', () => {
     await waitConnectedWith(a.page, ['Bo'])
 
     const start = /^Start today’s circle \((18:00|0?6:00 PM)\)$/
-    const startAndMark = async (device: Device, name: string) => {
+    const startAndMark = async (device: Device, name: string, other: Mark) => {
       await device.page.clock.setFixedTime(berlin(2, 18, 5))
       await device.page.goto(podUrl.replace(/^.*#/, `${host.url}/#`))
       await device.page.reload()
       await device.page.getByRole('button', { name: start }).click()
       await device.page.getByRole('heading', { name: /^Circle of / }).waitFor()
-      await device.page.getByRole('group', { name }).getByLabel('Present').check()
+      await device.page.getByRole('group', { name, exact: true }).getByLabel('Present').check()
+      await device.page
+        .getByRole('group', { name: other.name, exact: true })
+        .getByLabel(other.mark)
+        .check()
       await expect
         .poll(() => device.page.getByText(/^Present: /).textContent())
-        .toBe(`Present: ${name}.`)
+        .toBe(other.mark === 'Present' ? `Present: Amara, Bo.` : `Present: ${name}.`)
       return device.page.url()
     }
     // Bo's device is closed while Amara starts the circle; then Amara's while Bo starts it.
+    // Apart, they disagree about Bo: Amara marks him absent (he had not come yet).
     await b.close()
-    const onA = await startAndMark(a, 'Amara')
+    const onA = await startAndMark(a, 'Amara', { name: 'Bo', mark: 'Absent' })
     await a.close()
     b = await relaunch(b, inBerlin)
-    const onB = await startAndMark(b, 'Bo')
+    const onB = await startAndMark(b, 'Bo', { name: 'Amara', mark: 'Present' })
     // The same meeting, by the same address, though neither device knew of the other's start.
     expect(onB.split('#')[1]).toBe(onA.split('#')[1])
     a = await relaunch(a, inBerlin)
@@ -161,9 +171,40 @@ describe('one Monday started on two devices apart', () => {
     await expect
       .poll(() => a.page.getByTestId('circle-reach').textContent(), { timeout: 60_000 })
       .toMatch(/In sync with Bo/)
+    // Both devices say that they disagreed about Bo, and about nobody else.
     for (const d of [a, b])
+      await expect
+        .poll(() => d.page.getByTestId('attendance-disagreement').allTextContents(), {
+          timeout: 60_000,
+        })
+        .toEqual([
+          'Marked differently while devices were apart: Present on one device, Absent on another. Which was it?',
+        ])
+    // Amara's pod home names the circle to settle, and leads to it.
+    await a.page.goto(podUrl.replace(/^.*#/, `${host.url}/#`))
+    const notice = a.page.getByRole('region', { name: 'Attendance to settle' })
+    await expect
+      .poll(() => notice.getByRole('listitem').textContent())
+      .toMatch(/^Circle of (2 Mar 2026|Mar 2, 2026): Bo$/)
+    // Both started the same circle apart: one start is kept, the same one on both devices.
+    const labelOn = (d: Device) =>
+      d.page
+        .getByRole('button', { name: /^(Back to your|Join \w+’s) circle, started / })
+        .textContent()
+    await b.page.goto(podUrl.replace(/^.*#/, `${host.url}/#`))
+    const labels = [await labelOn(a), await labelOn(b)]
+    expect([
+      ['Back to your circle, started 18:05', 'Join Amara’s circle, started 18:05'],
+      ['Join Bo’s circle, started 18:05', 'Back to your circle, started 18:05'],
+    ]).toContainEqual(labels.map((l) => l?.replace(/0?6:05 PM/, '18:05')))
+    await notice.getByRole('link', { name: /^Circle of / }).click()
+    await a.page.getByRole('button', { name: 'Bo was present' }).click()
+    await b.page.goto(onB)
+    for (const d of [a, b]) {
       await expect
         .poll(() => d.page.getByText(/^Present: /).textContent(), { timeout: 60_000 })
         .toBe('Present: Amara, Bo.')
+      await expect.poll(() => d.page.getByTestId('attendance-disagreement').count()).toBe(0)
+    }
   })
 })

@@ -77,7 +77,7 @@ describe('a member who lost the network syncs again by itself', () => {
     circleUrl = a.page.url()
     // Bo, on the pod's page, is offered Amara's circle rather than a second one of his own.
     await b.page
-      .getByRole('button', { name: /^Join the circle started \d{1,2}:\d{2}/ })
+      .getByRole('button', { name: /^Join Amara’s circle, started \d{1,2}:\d{2}/ })
       .click({ timeout: 60_000 })
     await b.page.getByRole('heading', { name: /^Circle of / }).waitFor()
     expect(new URL(b.page.url()).hash).toBe(new URL(circleUrl).hash)

@@ -16,8 +16,9 @@ import { migratePodDocument } from './migrateDocument.ts'
 import type { ShareRules } from './shareRules.ts'
 import { documentIdOf, notesDocumentIdOf, proveNotesLinks } from './notesIdentity.ts'
 import { slotMeetingChange } from './slotMeetings.ts'
+import { attendanceDisagreements } from './attendanceConflicts.ts'
 import { ownEntry } from '../../schema/idMap.ts'
-import { slotMeetingRecord } from '../../domain/meetings.ts'
+import { slotMeetingRecord, type AttendanceDisagreement } from '../../domain/meetings.ts'
 import { findMeetingForSlot, isSlot } from '../../domain/rhythm.ts'
 
 export type PodState =
@@ -25,7 +26,14 @@ export type PodState =
   /** Not on this device yet; waiting for a member's device to send it. */
   | { status: 'searching' }
   | { status: 'invalid'; problems: string[] }
-  | { status: 'ready'; view: PodDoc; problems: string[]; readOnly: boolean }
+  | {
+      status: 'ready'
+      view: PodDoc
+      problems: string[]
+      readOnly: boolean
+      /** Attendance marks two devices set differently while apart (the latest meetings). */
+      disagreements: AttendanceDisagreement[]
+    }
 
 export interface PodStore {
   /** Creates a pod document, fills it with `init`, and returns its URL and `init`'s result. */
@@ -111,6 +119,7 @@ export function createPodStore(repo: Repo, shareRules: ShareRules): PodStore {
       view: proven.view,
       problems: [...parsed.problems, ...written, ...proven.problems],
       readOnly: parsed.readOnly,
+      disagreements: attendanceDisagreements(handle.doc(), proven.view),
     }
   }
 

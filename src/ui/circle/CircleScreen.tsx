@@ -1,8 +1,13 @@
-import { useState } from 'react'
+import { useState, type ReactNode } from 'react'
 import type { Attendance, Correction, Member, Meeting, PodDoc } from '../../schema/podDocument.ts'
 import { meetingFormat } from '../../domain/podFormats.ts'
-import { holdMeeting, setAttendance } from '../../domain/meetings.ts'
-import { correctAttendance, correctionKey, correctionsByItem } from '../../domain/corrections.ts'
+import { holdMeeting, setAttendance, type AttendanceDisagreement } from '../../domain/meetings.ts'
+import {
+  correctAttendance,
+  correctionKey,
+  correctionsByItem,
+  settleAttendance,
+} from '../../domain/corrections.ts'
 import { adoptedNorms } from '../../domain/norms.ts'
 import { activeRoles, rotationDetail } from '../../domain/roleRotation.ts'
 import { membersForDisplay } from '../../domain/podQueries.ts'
@@ -69,7 +74,14 @@ function CircleBody(props: { pod: OpenPod; meetingId: string }) {
           {meeting.heldAt !== null && ` (closed ${formatDateTime(meeting.heldAt)})`}.
         </p>
       )}
-      <AttendancePanel url={url} view={view} meeting={meeting} me={me} readOnly={readOnly} />
+      <AttendancePanel
+        url={url}
+        view={view}
+        meeting={meeting}
+        me={me}
+        readOnly={readOnly}
+        disagreements={pod.disagreements.filter((d) => d.meetingId === meeting.id)}
+      />
       <TodaysRoles pod={pod} meeting={meeting} />
       <NormsPanel url={url} view={view} />
       <FormatSteps
@@ -123,10 +135,24 @@ function AttendancePanel(props: {
   meeting: Meeting
   me: string | null
   readOnly: boolean
+  disagreements: readonly AttendanceDisagreement[]
 }) {
   const { view, meeting } = props
   const { attempt, error } = useAttempt(props.url)
   const members = membersForDisplay(view).filter((m) => m.status !== 'left')
+  const disagreement = (m: Member) => {
+    const found = props.disagreements.find((d) => d.memberId === m.id)
+    return found === undefined ? null : (
+      <Disagreement
+        url={props.url}
+        meeting={meeting}
+        member={m}
+        marks={found.marks}
+        me={props.me}
+        readOnly={props.readOnly}
+      />
+    )
+  }
   if (meeting.status === 'held') {
     const corrections = correctionsByItem(view)
     return (
@@ -136,6 +162,7 @@ function AttendancePanel(props: {
           {members.map((m) => (
             <HeldMark
               key={m.id}
+              disagreement={disagreement(m)}
               url={props.url}
               view={view}
               meeting={meeting}
@@ -155,6 +182,7 @@ function AttendancePanel(props: {
       {members.map((m) => (
         <fieldset key={m.id} className="choice attendance" data-testid="attendance">
           <legend>{m.name}</legend>
+          {disagreement(m)}
           {ATTENDANCE.map((a) => (
             <label key={a.value}>
               <input
@@ -177,6 +205,58 @@ function AttendancePanel(props: {
   )
 }
 
+/** "Present on one device, Absent on another": the marks in the words the screen uses. */
+function disagreementWords(marks: readonly Attendance[]): string {
+  const [first, ...rest] = marks.map((m) => MARK_LABELS[m])
+  return `${first} on one device, ${rest.join(' on another, ')} on another`
+}
+
+/**
+ * A member's mark that two devices set differently while apart. The merge shows one of them on
+ * every device; this says so, and any member settles it with the mark the group agrees on
+ * (in a held circle that is recorded as a correction when it changes what the record showed).
+ */
+function Disagreement(props: {
+  url: string
+  meeting: Meeting
+  member: Member
+  marks: readonly Attendance[]
+  me: string | null
+  readOnly: boolean
+}) {
+  const { meeting, member, me } = props
+  const { attempt, error } = useAttempt(props.url)
+  return (
+    <div className="disagreement">
+      <p data-testid="attendance-disagreement">
+        Marked differently while devices were apart: {disagreementWords(props.marks)}. Which was it?
+      </p>
+      {!props.readOnly && me !== null && (
+        <div className="item-tools">
+          {props.marks.map((mark) => (
+            <button
+              key={mark}
+              type="button"
+              onClick={() =>
+                void attempt((doc, ctx) =>
+                  settleAttendance(
+                    doc,
+                    { meetingId: meeting.id, memberId: member.id, mark, by: me },
+                    ctx,
+                  ),
+                )
+              }
+            >
+              {`${member.name} was ${MARK_LABELS[mark].toLowerCase()}`}
+            </button>
+          ))}
+        </div>
+      )}
+      <ErrorText error={error} />
+    </div>
+  )
+}
+
 /** One member's mark in a held circle, with its corrections and a way to correct it. */
 function HeldMark(props: {
   url: string
@@ -186,6 +266,7 @@ function HeldMark(props: {
   me: string | null
   readOnly: boolean
   corrections: readonly Correction[]
+  disagreement: ReactNode
 }) {
   const { view, meeting, member, me } = props
   const { attempt, error, clearError } = useAttempt(props.url)
@@ -208,6 +289,7 @@ function HeldMark(props: {
       <div className="item-body">
         <strong>{member.name}</strong>: {markLabel(mark)}
         <CorrectionHistory view={view} corrections={props.corrections} show={markLabel} />
+        {props.disagreement}
       </div>
       {editing === null ? (
         !props.readOnly &&

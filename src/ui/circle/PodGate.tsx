@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react'
 import type { PodDoc } from '../../schema/podDocument.ts'
+import type { AttendanceDisagreement } from '../../domain/meetings.ts'
 import { usePod } from '../../hooks/usePod.ts'
 import { podPath } from '../common/paths.ts'
 import { PodNotReady } from '../common/PodNotReady.tsx'
@@ -9,6 +10,8 @@ export interface OpenPod {
   url: string
   view: PodDoc
   readOnly: boolean
+  /** Attendance marks two devices set differently while apart. */
+  disagreements: readonly AttendanceDisagreement[]
 }
 
 /**
@@ -18,7 +21,8 @@ export interface OpenPod {
 export function PodGate(props: { url: string; children: (pod: OpenPod) => ReactNode }) {
   const state = usePod(props.url)
   if (state.status !== 'ready') return <PodNotReady state={state} />
-  return <>{props.children({ url: props.url, view: state.view, readOnly: state.readOnly })}</>
+  const { view, readOnly, disagreements } = state
+  return <>{props.children({ url: props.url, view, readOnly, disagreements })}</>
 }
 
 /** The way back to the pod's home, at the top of each practice screen. */

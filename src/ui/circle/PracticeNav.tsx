@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import type { ContainerKind, PodDoc } from '../../schema/podDocument.ts'
 import { nextMeeting } from '../../domain/meetings.ts'
-import { useStartCircle, type StartTarget } from '../../hooks/useCircle.ts'
+import { useMyMemberId, useStartCircle, type StartTarget } from '../../hooks/useCircle.ts'
 import { slotsDueToday } from '../../domain/rhythm.ts'
 import { useNow } from '../../hooks/useNow.ts'
 import { formatTime, messageOf } from '../common/labels.ts'
@@ -29,18 +29,32 @@ const KIND_WORDS: Record<ContainerKind, string> = {
 }
 
 /**
- * What the start button says. A circle another member has already started (its notes exist)
- * is joined, not started again: "Join the circle started 18:02" for one started on the spot,
- * "Join today's circle" for a planned one.
+ * What the start button says. A circle already started (here or on another member's device) is
+ * joined, not started again, and says by whom: "Join Amara’s circle, started 18:02", or "Back to
+ * your circle, started 18:02" on the starter's own devices. Circles started before Tend
+ * recorded the starter read "Join the circle started 18:02" or "Join today’s circle".
  */
-export function startLabel(view: PodDoc, meetingId: string | null): string {
+export function startLabel(
+  view: PodDoc,
+  meetingId: string | null,
+  me: string | null = null,
+): string {
   const meeting = meetingId === null ? undefined : view.meetings[meetingId]
   if (meeting === undefined) return 'Start a circle now'
   const container = meeting.containerId === null ? undefined : view.containers[meeting.containerId]
   const word = KIND_WORDS[container?.kind ?? 'circle']
-  if (meeting.notesUrl === null) return `Start today’s ${word}`
+  const startedAt = meeting.startedAt ?? null
+  if (meeting.notesUrl === null && startedAt === null) return `Start today’s ${word}`
+  const startedBy = meeting.startedBy ?? null
+  const starter = startedBy === null ? undefined : view.members[startedBy]
+  if (startedAt !== null && starter !== undefined) {
+    const when = `started ${formatTime(startedAt)}`
+    return startedBy === me
+      ? `Back to your ${word}, ${when}`
+      : `Join ${starter.name}’s ${word}, ${when}`
+  }
   return meeting.containerId === null
-    ? `Join the circle started ${formatTime(meeting.scheduledFor)}`
+    ? `Join the circle started ${formatTime(startedAt ?? meeting.scheduledFor)}`
     : `Join today’s ${word}`
 }
 
@@ -58,11 +72,11 @@ export interface StartChoice {
  * for the rhythm), else a circle now. A circle outside the rhythm is never the silent default
  * when the rhythm has a meeting today.
  */
-export function startChoice(view: PodDoc, now: number): StartChoice {
+export function startChoice(view: PodDoc, now: number, me: string | null = null): StartChoice {
   const planned = todaysMeeting(view, now)
   if (planned !== null)
     return {
-      label: startLabel(view, planned),
+      label: startLabel(view, planned, me),
       target: { kind: 'meeting', meetingId: planned },
       offerExtra: true,
     }
@@ -83,7 +97,8 @@ export function PracticeNav(props: { url: string; view: PodDoc; readOnly: boolea
   const start = useStartCircle(props.url)
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
-  const choice = startChoice(props.view, now)
+  const me = useMyMemberId(props.url, props.view)
+  const choice = startChoice(props.view, now, me)
   const begin = async (target: StartTarget) => {
     setBusy(true)
     setError(null)

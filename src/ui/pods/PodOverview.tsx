@@ -14,6 +14,7 @@ import { CorrectionActions, CorrectionHistory } from '../circle/Corrections.tsx'
 import { ErrorText } from '../circle/attempt.tsx'
 import { PodNotReady } from '../common/PodNotReady.tsx'
 import { PracticeNav } from '../circle/PracticeNav.tsx'
+import { DisagreementNotice } from '../circle/DisagreementNotice.tsx'
 import { InvitePanel } from './InvitePanel.tsx'
 import { InsightNav } from '../vitality/InsightNav.tsx'
 import { SavePodCopy } from './PodFileActions.tsx'
@@ -39,7 +40,7 @@ export function PodOverview(props: { url: string }) {
     if (ready) performance.mark('tend:pod-rendered')
   }, [ready])
   if (state.status !== 'ready') return <PodNotReady state={state} />
-  const { view, readOnly, problems } = state
+  const { view, readOnly, problems, disagreements } = state
   return (
     <>
       <section aria-labelledby="pod-heading">
@@ -67,6 +68,7 @@ export function PodOverview(props: { url: string }) {
         )}
       </section>
       <SyncPanel url={props.url} view={view} />
+      <DisagreementNotice url={props.url} view={view} disagreements={disagreements} />
       <PracticeNav url={props.url} view={view} readOnly={readOnly} />
       <SizeGuidance view={view} />
       <InsightNav url={props.url} />

@@ -4,6 +4,7 @@ import { addMember } from '../../../src/domain/members.ts'
 import { addContainer } from '../../../src/domain/containers.ts'
 import {
   holdMeeting,
+  markStarted,
   scheduleMeeting,
   setAttendance,
   setNotesUrl,
@@ -103,6 +104,40 @@ describe('the start button', () => {
     expect(todaysMeeting(doc, later)).toBe(id)
     expect(startLabel(doc, todaysMeeting(doc, later))).toBe(
       `Join the circle started ${formatTime(ctx.now)}`,
+    )
+  })
+
+  it('names who started the circle, and tells the starter it is theirs', () => {
+    const ctx = testContext(new Date(2026, 2, 4, 18, 2).getTime())
+    const { doc, founderId } = newPod(ctx)
+    const bo = addMember(doc, { name: 'Bo', stage: 'newer' }, ctx)
+    const id = startAdHocCircle(doc, { notesUrl: null }, ctx)
+    markStarted(doc, id, founderId, ctx)
+    const later = { ...ctx, now: ctx.now + 10 * 60_000 }
+    // Bo, joining ten minutes later, does not become the starter.
+    markStarted(doc, id, bo, later)
+    const founder = doc.members[founderId]!.name
+    const label = (me: string) => startLabel(doc, todaysMeeting(doc, later.now), me)
+    expect(label(bo)).toBe(`Join ${founder}’s circle, started ${formatTime(ctx.now)}`)
+    expect(label(founderId)).toBe(`Back to your circle, started ${formatTime(ctx.now)}`)
+  })
+
+  it('names the starter of the rhythm’s office hours too', () => {
+    const ctx = testContext(new Date(2026, 2, 4, 9).getTime())
+    const { doc, founderId } = newPod(ctx)
+    const bo = addMember(doc, { name: 'Bo', stage: 'newer' }, ctx)
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone
+    const hours = addContainer(
+      doc,
+      { kind: 'office-hours', weekday: 3, time: '18:00', timeZone: zone },
+      ctx,
+    )
+    const slot = new Date(2026, 2, 4, 18).getTime()
+    const at = { ...ctx, now: slot + 3 * 60_000 }
+    const id = startSlotMeeting(doc, { containerId: hours, scheduledFor: slot }, at)
+    markStarted(doc, id, bo, at)
+    expect(startChoice(doc, at.now + 60_000, founderId).label).toBe(
+      `Join Bo’s office hours, started ${formatTime(at.now)}`,
     )
   })
 })
