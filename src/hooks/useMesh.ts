@@ -137,13 +137,15 @@ export function useAcceptInvite(): (
     async (invite, name, stage) => {
       const url = `automerge:${invite.documentId}`
       const existing = await services.device.getPod(url)
-      if (existing !== null) return url
+      // A pod here already is joined only when it has no key yet (restored from a file
+      // without a device link): the invite brings the key; what is here merges with the pod.
+      if (existing !== null && existing.secret !== null) return url
       if ((await services.device.getProfile()) === null)
         await services.device.setProfile({ displayName: name, stage })
       await services.device.putPod({
         url,
         name: invite.podName,
-        addedAt: Date.now(),
+        addedAt: existing?.addedAt ?? Date.now(),
         lastOpenedAt: Date.now(),
         memberId: null,
         secret: invite.secret,

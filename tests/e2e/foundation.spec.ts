@@ -184,11 +184,11 @@ describe('a pod saved to a file', () => {
       await createPod(one.page, { name: 'Kept pod', kind: /^Cohort/ })
       await addMember(one.page, 'Bo', 'Newer')
       const downloading = one.page.waitForEvent('download')
-      await one.page.getByRole('button', { name: 'Save a copy of this pod' }).click()
+      await one.page.getByRole('button', { name: 'Save the whole pod' }).click()
       const file = await (await downloading).path()
 
       await startAs(two.page, `${host.url}/`, 'Cy')
-      await two.page.getByLabel('Pod file (.automerge)').setInputFiles({
+      await two.page.getByLabel('Pod file (.tendpod)').setInputFiles({
         name: 'not-a-pod.automerge',
         mimeType: 'application/octet-stream',
         buffer: Buffer.from('hello, this is not a pod'),
@@ -196,7 +196,7 @@ describe('a pod saved to a file', () => {
       await expect
         .poll(() => two.page.getByRole('alert').textContent())
         .toContain('This file is not a Tend pod')
-      await two.page.getByLabel('Pod file (.automerge)').setInputFiles(file)
+      await two.page.getByLabel('Pod file (.tendpod)').setInputFiles(file)
       await two.page.getByRole('heading', { name: 'Kept pod', level: 1 }).waitFor()
       expect((await memberNames(two.page)).sort()).toEqual(['Amara', 'Bo'])
     } finally {

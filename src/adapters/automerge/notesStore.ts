@@ -62,6 +62,16 @@ export interface NotesStore {
   open(url: string, podUrl: string): Promise<NotesBinding | null>
   /** Loads a notes document so the repo offers it to peers (only loaded documents are announced). */
   keepOpen(url: string, podUrl: string): Promise<void>
+  /** A meeting's notes document as bytes (its whole history), or null when it is not here. */
+  exportNotes(podUrl: string, meetingId: string): Promise<Uint8Array | null>
+  /**
+   * Merges a meeting's notes from a saved file into this device's copy (made if there is none).
+   * False, and nothing changed, for bytes that are not that meeting's notes document.
+   */
+  mergeNotes(
+    podUrl: string,
+    input: { meetingId: string; podId: string; bytes: Uint8Array },
+  ): Promise<boolean>
 }
 
 /** The notes URLs of a pod's most recent meetings (by `scheduledFor`), newest first. */
@@ -182,6 +192,39 @@ export function createNotesStore(repo: Repo, shareRules: ShareRules): NotesStore
 
     async keepOpen(url, podUrl) {
       if (belongsTo(url, podUrl)) await find(url)
+    },
+
+    async exportNotes(podUrl, meetingId) {
+      const url = notesUrlOf(podUrl, meetingId)
+      shareRules.registerDocument(documentIdOf(url), documentIdOf(podUrl))
+      const handle = await repo
+        .find<NotesDoc>(url as AutomergeUrl, { allowableStates: ['ready', 'unavailable'] })
+        .catch(() => null)
+      return handle?.isReady() === true ? Automerge.save(handle.doc()) : null
+    },
+
+    async mergeNotes(podUrl, input) {
+      let saved: Automerge.Doc<NotesDoc>
+      try {
+        saved = Automerge.load<NotesDoc>(input.bytes)
+      } catch {
+        return false
+      }
+      // Only the meeting's own notes: every copy of them starts with the same first change.
+      const seed = meetingNotesSeed(podUrl, input.meetingId)
+      const first = Automerge.getHeads(Automerge.load(firstNotesChange(seed, input)))
+      if (!Automerge.hasHeads(saved, first)) return false
+      const url = notesUrlOf(podUrl, input.meetingId)
+      shareRules.registerDocument(documentIdOf(url), documentIdOf(podUrl))
+      const handle = await repo
+        .find<NotesDoc>(url as AutomergeUrl, { allowableStates: ['ready', 'unavailable'] })
+        .catch(() => null)
+      if (handle === null) return false
+      handle.update((doc) => Automerge.merge(doc, saved))
+      if (!handle.isReady()) handle.doneLoading()
+      handles.set(url, Promise.resolve(handle))
+      await repo.flush([handle.documentId])
+      return true
     },
   }
 }

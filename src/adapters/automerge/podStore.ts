@@ -51,6 +51,13 @@ export interface PodStore {
    * history and a new id). Throws an Error with a plain message for a file that is not a pod.
    */
   importBytes(bytes: Uint8Array): Promise<{ url: string; view: PodDoc }>
+  /**
+   * Merges a pod document saved in a whole-pod file into this device's copy of that pod, or
+   * restores it here under its own address when this device does not have it. Throws an Error
+   * with a plain message, changing nothing, for bytes that are not a pod, or that do not share
+   * the history of the pod this device has under that address.
+   */
+  mergeBytes(url: string, bytes: Uint8Array): Promise<{ view: PodDoc; restored: boolean }>
   /** Loads a pod so the repo offers it to peers (only loaded documents are announced). */
   keepOpen(url: string): Promise<void>
   /** The pod as loaded now (parsed), or null if it is not here yet. Synchronous, cheap. */
@@ -254,6 +261,41 @@ export function createPodStore(repo: Repo, shareRules: ShareRules): PodStore {
       remember(handle)
       await repo.flush([handle.documentId])
       return { url: handle.url, view: parsed.view }
+    },
+
+    async mergeBytes(url, bytes) {
+      if (!isValidAutomergeUrl(url))
+        throw new Error('This file does not name a pod. Nothing was changed.')
+      let saved: Automerge.Doc<PodDoc>
+      try {
+        saved = Automerge.load<PodDoc>(bytes)
+      } catch {
+        throw new Error('The pod in this file could not be read. Nothing was changed.')
+      }
+      const parsed = parsePodDoc(Automerge.toJS(saved), { strict: true })
+      if (!parsed.ok) throw new Error(`This file is not a Tend pod: ${parsed.problems.join(' ')}`)
+      const handle = await open(url)
+      if (handle === null) throw new Error('This pod could not be opened. Nothing was changed.')
+      const restored = !handle.isReady()
+      if (!restored) {
+        // The same pod shares its first change; another document under the same address is
+        // not merged into it (that would hide one of the two behind the other).
+        const roots = Automerge.getChangesMetaSince(handle.doc(), [])
+          .filter((c) => c.deps.length === 0)
+          .map((c) => c.hash)
+        if (!Automerge.hasHeads(saved, roots))
+          throw new Error(
+            'This file holds a different pod under the address of one you have. Nothing was changed.',
+          )
+      }
+      handle.update((doc) => Automerge.merge(doc, saved))
+      if (restored) handle.doneLoading()
+      remember(handle)
+      await repo.flush([handle.documentId])
+      const state = provenStateOf(handle)
+      if (state.status !== 'ready')
+        throw new Error('This pod could not be read after the file was opened.')
+      return { view: state.view, restored }
     },
 
     async keepOpen(url) {

@@ -53,6 +53,12 @@ export interface PodEntry {
    * panel can say how many changes are still waiting for each. Absent in older entries.
    */
   heldByKey?: Record<string, string[]>
+  /**
+   * The device link of a whole-pod file that restored this pod on this device: shown in the
+   * handshake (until it expires) so the others' devices admit this one before they have heard
+   * that it was added under its member. Absent otherwise.
+   */
+  rejoin?: { inviteId: string; expiresAt: number } | null
 }
 
 export interface PendingJoin {

@@ -38,7 +38,9 @@ export function createPodAdmission(options: PodAdmissionOptions): Admission {
   return {
     async credentials(podKey) {
       const entry = await options.entryOf(podKey)
-      const join = entry?.pendingJoin ?? null
+      const rejoin = entry?.rejoin ?? null
+      const join =
+        entry?.pendingJoin ?? (rejoin !== null && options.now() < rejoin.expiresAt ? rejoin : null)
       const invite =
         join === null || entry?.secret == null
           ? null

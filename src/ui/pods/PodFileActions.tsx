@@ -1,6 +1,9 @@
-import { useState, type ChangeEvent } from 'react'
+import { useState, type ChangeEvent, type FormEvent } from 'react'
 import { usePodFiles } from '../../hooks/usePodFiles.ts'
+import { useMakeInvite } from '../../hooks/useMesh.ts'
+import { useProfile } from '../../hooks/useDeviceData.ts'
 import { messageOf } from '../common/labels.ts'
+import { ErrorText } from '../circle/attempt.tsx'
 
 /** Lets the browser save `bytes` as a file the person keeps. */
 function download(bytes: Uint8Array, fileName: string): void {
@@ -14,57 +17,156 @@ function download(bytes: Uint8Array, fileName: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000)
 }
 
-/** "Save a copy of this pod": the whole history in one file. */
-export function SavePodCopy(props: { url: string }) {
+/**
+ * "Save the whole pod": the pod and every meeting's notes in one file. With a passphrase the
+ * file is sealed, and it also carries a device link so a new device of this member's can rejoin
+ * the pod from it (for as long as links last).
+ */
+export function SavePodCopy(props: { url: string; podName: string; canLink: boolean }) {
   const { exportPod } = usePodFiles()
+  const makeInvite = useMakeInvite(props.url)
+  const profile = useProfile()
+  const [passphrase, setPassphrase] = useState('')
+  const [busy, setBusy] = useState(false)
   const [message, setMessage] = useState<string | null>(null)
-  const save = async () => {
-    const file = await exportPod(props.url)
-    if (file === null) return setMessage('This pod is not fully on this device yet.')
-    download(file.bytes, file.fileName)
-    setMessage(`Saved ${file.fileName}.`)
+  const [error, setError] = useState<string | null>(null)
+  const save = async (event: FormEvent) => {
+    event.preventDefault()
+    setBusy(true)
+    setMessage(null)
+    setError(null)
+    try {
+      const sealed = passphrase !== ''
+      // A device that is not a member's (or has no key for the pod) saves without a link.
+      const deviceLink =
+        sealed && props.canLink
+          ? await makeInvite(props.podName, profile?.displayName ?? 'A member', {
+              forMyDevice: true,
+            }).catch(() => null)
+          : null
+      const file = await exportPod(props.url, {
+        passphrase: sealed ? passphrase : null,
+        deviceLink,
+      })
+      if (file === null) return setError('This pod is not fully on this device yet.')
+      download(file.bytes, file.fileName)
+      setPassphrase('')
+      setMessage(
+        `Saved ${file.fileName}${sealed ? ', sealed with your passphrase' : ''}.` +
+          (sealed && deviceLink === null ? ' It holds no device link for this device.' : '') +
+          (file.notesLeftOut > 0
+            ? ` ${file.notesLeftOut} meetings’ notes are not on this device yet and are not in it.`
+            : ''),
+      )
+    } catch (e) {
+      setError(messageOf(e))
+    } finally {
+      setBusy(false)
+    }
   }
   return (
-    <p>
-      <button type="button" onClick={() => void save()}>
-        Save a copy of this pod
+    <form className="card" aria-labelledby="save-pod-heading" onSubmit={(e) => void save(e)}>
+      <h2 id="save-pod-heading">Save the whole pod</h2>
+      <p className="muted">
+        One file with everything: members, practice, meetings and every circle’s notes. Open it on
+        any device to bring the pod back, or to merge it into the pod there.
+      </p>
+      <label htmlFor="save-passphrase">Passphrase (optional)</label>
+      <input
+        id="save-passphrase"
+        type="password"
+        autoComplete="new-password"
+        value={passphrase}
+        onChange={(e) => setPassphrase(e.target.value)}
+      />
+      <p className="muted">
+        With a passphrase the file is sealed: only someone who knows it can read the pod. A sealed
+        file also lets a new device of yours rejoin the pod as you, for two weeks.
+      </p>
+      <button type="submit" disabled={busy}>
+        {busy ? 'Saving…' : 'Save the whole pod'}
       </button>
-      {message !== null && <span role="status"> {message}</span>}
-    </p>
+      {message !== null && <p role="status">{message}</p>}
+      <ErrorText error={error} />
+    </form>
   )
 }
 
-/** "Open a pod from a file": a saved copy becomes a new pod on this device. */
+/**
+ * "Open a pod from a file": a whole-pod file restores its pod here (or merges into the copy
+ * here); a sealed one asks for its passphrase first. An older bare pod file opens as a copy.
+ */
 export function OpenPodFile(props: { onOpened: (url: string) => void }) {
-  const { importPod } = usePodFiles()
+  const { importPod, needsPassphrase } = usePodFiles()
   const [error, setError] = useState<string | null>(null)
-  const open = async (event: ChangeEvent<HTMLInputElement>) => {
+  const [sealed, setSealed] = useState<Uint8Array | null>(null)
+  const [passphrase, setPassphrase] = useState('')
+  const [busy, setBusy] = useState(false)
+  const openBytes = async (bytes: Uint8Array, phrase: string | null) => {
+    setBusy(true)
+    setError(null)
+    try {
+      const opened = await importPod(bytes, phrase)
+      setSealed(null)
+      setPassphrase('')
+      props.onOpened(opened.url)
+    } catch (e) {
+      setError(messageOf(e))
+    } finally {
+      setBusy(false)
+    }
+  }
+  const choose = async (event: ChangeEvent<HTMLInputElement>) => {
     const file = event.target.files?.[0]
     event.target.value = ''
     if (file === undefined) return
     setError(null)
-    try {
-      props.onOpened(await importPod(new Uint8Array(await file.arrayBuffer())))
-    } catch (e) {
-      setError(messageOf(e))
+    const bytes = new Uint8Array(await file.arrayBuffer())
+    if (needsPassphrase(bytes)) {
+      setSealed(bytes)
+      return
     }
+    setSealed(null)
+    await openBytes(bytes, null)
   }
   return (
     <section className="card" aria-labelledby="open-file-heading">
       <h2 id="open-file-heading">Open a pod from a file</h2>
-      <p className="muted">A saved copy opens as a new pod of your own, with its whole history.</p>
-      <label htmlFor="pod-file">Pod file (.automerge)</label>
+      <p className="muted">
+        A saved pod comes back with its whole history and every circle’s notes. If this device has
+        the pod already, the file merges into it: nothing is duplicated.
+      </p>
+      <label htmlFor="pod-file">Pod file (.tendpod)</label>
       <input
         id="pod-file"
         type="file"
-        accept=".automerge,application/octet-stream"
-        onChange={(e) => void open(e)}
+        accept=".tendpod,.automerge,application/octet-stream"
+        disabled={busy}
+        onChange={(e) => void choose(e)}
       />
-      {error !== null && (
-        <p className="error" role="alert">
-          {error}
-        </p>
+      {sealed !== null && (
+        <form
+          aria-label="Open a sealed pod file"
+          onSubmit={(e) => {
+            e.preventDefault()
+            void openBytes(sealed, passphrase)
+          }}
+        >
+          <label htmlFor="open-passphrase">This file is sealed. Its passphrase</label>
+          <input
+            id="open-passphrase"
+            type="password"
+            autoComplete="current-password"
+            value={passphrase}
+            onChange={(e) => setPassphrase(e.target.value)}
+          />
+          <button type="submit" disabled={busy}>
+            {busy ? 'Opening…' : 'Open the file'}
+          </button>
+        </form>
       )}
+      {busy && sealed === null && <p role="status">Opening the file…</p>}
+      <ErrorText error={error} />
     </section>
   )
 }

@@ -77,7 +77,7 @@ export function PodOverview(props: { url: string }) {
         <InvitePanel url={props.url} view={view} myName={profile?.displayName ?? 'A member'} />
       )}
       {!readOnly && <AddMemberForm url={props.url} />}
-      <SavePodCopy url={props.url} />
+      <SavePodCopy url={props.url} podName={view.pod.name} canLink={!readOnly} />
     </>
   )
 }
