@@ -1,4 +1,4 @@
-import { useCallback } from 'react'
+import { useCallback, useEffect, useState } from 'react'
 import { memberForDevice } from '../domain/podQueries.ts'
 import { podKeyOf } from '../adapters/automerge/podStore.ts'
 import {
@@ -155,4 +155,44 @@ async function importCopy(services: TendServices, bytes: Uint8Array): Promise<st
     syncedHeads: null,
   })
   return url
+}
+
+/**
+ * Removes a pod from this device: first its entry (so the mesh stops syncing it at once), then
+ * the pod and its notes from storage. The other members keep theirs.
+ */
+export function useRemovePod(): (url: string) => Promise<void> {
+  const { device, pods } = useServices()
+  return useCallback(
+    async (url: string) => {
+      await device.removePod(url)
+      await pods.removeFromDevice(url)
+    },
+    [device, pods],
+  )
+}
+
+/** What each pod on this device takes in storage (computed when asked: it reads every document). */
+export function usePodStorage(
+  urls: readonly string[],
+): Map<string, { pod: number; notes: number; notesDocuments: number } | null> | null {
+  const { pods } = useServices()
+  const [sizes, setSizes] = useState<Map<
+    string,
+    { pod: number; notes: number; notesDocuments: number } | null
+  > | null>(null)
+  const key = urls.join(' ')
+  useEffect(() => {
+    let live = true
+    void (async () => {
+      const found = new Map<string, { pod: number; notes: number; notesDocuments: number } | null>()
+      for (const url of key === '' ? [] : key.split(' '))
+        found.set(url, await pods.storedBytes(url))
+      if (live) setSizes(found)
+    })()
+    return () => {
+      live = false
+    }
+  }, [pods, key])
+  return sizes
 }

@@ -126,3 +126,75 @@ describe('the whole pod, saved to a file', () => {
     expect(lines.filter((l) => l === 'Bo: written after the save')).toHaveLength(1)
   })
 })
+
+/**
+ * How many entries automerge-repo's IndexedDB holds for `documentId` (for every document when
+ * null; its own id record is not a document's).
+ */
+function storedKeysOf(page: Page, documentId: string | null): Promise<number> {
+  return page.evaluate(
+    (id) =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open('tend-documents')
+        open.onerror = () => reject(new Error('no document store'))
+        open.onsuccess = () => {
+          const request = open.result.transaction('documents').objectStore('documents').getAllKeys()
+          request.onsuccess = () =>
+            resolve(
+              request.result.filter(
+                (k) =>
+                  Array.isArray(k) && k[0] !== 'storage-adapter-id' && (id === null || k[0] === id),
+              ).length,
+            )
+        }
+      }),
+    documentId,
+  )
+}
+
+describe('a pod removed from this device', () => {
+  let host: Awaited<ReturnType<typeof startTestHost>>
+  let device: Device
+
+  beforeAll(async () => {
+    host = await startTestHost()
+    device = await launchDevice()
+  })
+  afterAll(async () => {
+    await device?.destroy()
+    await host?.close()
+  })
+
+  it('is gone from the list and from storage, across a reload, after the device shows what it took', async () => {
+    const { page } = device
+    await startAs(page, `${host.url}/`, 'Amara')
+    const podUrl = await createPod(page, { name: 'Passing pod', kind: /^Cohort/ })
+    await page.getByRole('button', { name: 'Start a circle now' }).click()
+    await page.getByRole('textbox', { name: 'Circle notes' }).waitFor()
+    await addNotesLine(page, 'A line that takes a little room')
+    const documentId = decodeURIComponent(podUrl.split('/pod/')[1] ?? '').replace(/^automerge:/, '')
+    await expect.poll(() => storedKeysOf(page, documentId)).toBeGreaterThan(0)
+
+    await page.goto(`${host.url}/#/settings`)
+    const storage = page.getByTestId('pod-storage')
+    await expect
+      .poll(() => storage.getByRole('listitem').textContent())
+      .toMatch(/^Passing pod: \d+ (KB|bytes) \(the pod, and one circle’s notes\)$/)
+
+    await page.goto(podUrl)
+    const section = page.getByRole('region', { name: 'Remove from this device' })
+    await section.getByRole('button', { name: 'Remove from this device…' }).click()
+    // Changing one's mind keeps it.
+    await section.getByRole('button', { name: 'Keep it' }).click()
+    await section.getByRole('button', { name: 'Remove from this device…' }).click()
+    await section.getByRole('button', { name: 'Remove it' }).click()
+    await page.getByRole('heading', { name: 'Your pods' }).waitFor()
+    expect(await page.getByRole('link', { name: 'Passing pod' }).count()).toBe(0)
+    // Nothing of the pod is left, its notes included (it was the only pod here).
+    expect(await storedKeysOf(page, null)).toBe(0)
+    await page.reload()
+    await page.getByRole('heading', { name: 'Your pods' }).waitFor()
+    expect(await page.getByRole('link', { name: 'Passing pod' }).count()).toBe(0)
+    expect(await storedKeysOf(page, documentId)).toBe(0)
+  })
+})

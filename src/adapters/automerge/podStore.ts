@@ -5,7 +5,7 @@
  * The screens never hold a DocHandle: they read a `PodState` (a parsed view plus what was
  * repaired), which keeps the seam for a cached view at start-up (design.md, "Opening fast").
  */
-import type { AutomergeUrl, DocHandle, Repo } from '@automerge/automerge-repo'
+import type { AutomergeUrl, DocHandle, DocumentId, Repo } from '@automerge/automerge-repo'
 import { decodeHeads, isValidAutomergeUrl, type UrlHeads } from '@automerge/automerge-repo'
 import { next as Automerge } from '@automerge/automerge/slim'
 import type { PodDoc } from '../../schema/podDocument.ts'
@@ -58,6 +58,13 @@ export interface PodStore {
    * the history of the pod this device has under that address.
    */
   mergeBytes(url: string, bytes: Uint8Array): Promise<{ view: PodDoc; restored: boolean }>
+  /**
+   * Deletes the pod and its meetings' notes from this device's storage (the other members keep
+   * theirs). The caller removes the device's entry first, so the mesh stops syncing it.
+   */
+  removeFromDevice(url: string): Promise<void>
+  /** Bytes the pod and the notes of its meetings take here (as saved), or null if not here. */
+  storedBytes(url: string): Promise<{ pod: number; notes: number; notesDocuments: number } | null>
   /** Loads a pod so the repo offers it to peers (only loaded documents are announced). */
   keepOpen(url: string): Promise<void>
   /** The pod as loaded now (parsed), or null if it is not here yet. Synchronous, cheap. */
@@ -296,6 +303,39 @@ export function createPodStore(repo: Repo, shareRules: ShareRules): PodStore {
       if (state.status !== 'ready')
         throw new Error('This pod could not be read after the file was opened.')
       return { view: state.view, restored }
+    },
+
+    async removeFromDevice(url) {
+      if (!isValidAutomergeUrl(url)) return
+      const handle = await open(url)
+      const view = handle?.isReady() === true ? parsePodDoc(handle.doc()) : null
+      const meetingIds = view?.ok === true ? Object.keys(view.view.meetings) : []
+      const ids = [...meetingIds.map((id) => notesDocumentIdOf(url, id)), documentIdOf(url)]
+      // Deleted from storage only: the repo's own `delete` empties the handle, which its
+      // throttled save then writes back as an empty snapshot. The handles stay in memory,
+      // unchanged (nothing syncs them now), until the page is next loaded.
+      for (const id of ids) await repo.storageSubsystem?.removeDoc(id as DocumentId)
+      handles.delete(url)
+      loaded.delete(url)
+      views.delete(url)
+      repaired.delete(url)
+    },
+
+    async storedBytes(url) {
+      const handle = loaded.get(url) ?? (await open(url))
+      if (handle === null || !handle.isReady()) return null
+      const parsed = parsePodDoc(handle.doc())
+      let notes = 0
+      let notesDocuments = 0
+      for (const id of parsed.ok ? Object.keys(parsed.view.meetings) : []) {
+        const notesId = notesDocumentIdOf(url, id) as DocumentId
+        const bytes = await repo.storageSubsystem?.loadDocData(notesId)
+        if (bytes == null) continue
+        notes += bytes.length
+        notesDocuments++
+      }
+      const stored = await repo.storageSubsystem?.loadDocData(handle.documentId)
+      return { pod: stored?.length ?? Automerge.save(handle.doc()).length, notes, notesDocuments }
     },
 
     async keepOpen(url) {

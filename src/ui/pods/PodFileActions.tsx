@@ -1,5 +1,5 @@
 import { useState, type ChangeEvent, type FormEvent } from 'react'
-import { usePodFiles } from '../../hooks/usePodFiles.ts'
+import { usePodFiles, useRemovePod } from '../../hooks/usePodFiles.ts'
 import { useMakeInvite } from '../../hooks/useMesh.ts'
 import { useProfile } from '../../hooks/useDeviceData.ts'
 import { messageOf } from '../common/labels.ts'
@@ -166,6 +166,57 @@ export function OpenPodFile(props: { onOpened: (url: string) => void }) {
         </form>
       )}
       {busy && sealed === null && <p role="status">Opening the file…</p>}
+      <ErrorText error={error} />
+    </section>
+  )
+}
+
+/**
+ * "Remove from this device": this device forgets the pod (its record and every circle's notes
+ * are deleted here, and it stops syncing it); the other members keep theirs. Asks once more,
+ * and points to saving the whole pod first.
+ */
+export function RemovePodFromDevice(props: { url: string; podName: string }) {
+  const remove = useRemovePod()
+  const [confirming, setConfirming] = useState(false)
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const confirm = async () => {
+    setBusy(true)
+    setError(null)
+    try {
+      await remove(props.url)
+      location.hash = '#/'
+    } catch (e) {
+      setError(messageOf(e))
+      setBusy(false)
+    }
+  }
+  return (
+    <section className="card" aria-labelledby="remove-pod-heading">
+      <h2 id="remove-pod-heading">Remove from this device</h2>
+      <p className="muted">
+        This device forgets the pod: its record and every circle’s notes are deleted here, and it
+        stops syncing it. The other members keep theirs. Save the whole pod first if you may want it
+        back.
+      </p>
+      {!confirming ? (
+        <button type="button" onClick={() => setConfirming(true)}>
+          Remove from this device…
+        </button>
+      ) : (
+        <div role="group" aria-label="Confirm removing the pod">
+          <p>
+            <strong>Remove {props.podName} from this device?</strong>
+          </p>
+          <button type="button" className="danger" disabled={busy} onClick={() => void confirm()}>
+            {busy ? 'Removing…' : 'Remove it'}
+          </button>
+          <button type="button" disabled={busy} onClick={() => setConfirming(false)}>
+            Keep it
+          </button>
+        </div>
+      )}
       <ErrorText error={error} />
     </section>
   )

@@ -17,7 +17,7 @@ import { PracticeNav } from '../circle/PracticeNav.tsx'
 import { DisagreementNotice } from '../circle/DisagreementNotice.tsx'
 import { InvitePanel } from './InvitePanel.tsx'
 import { InsightNav } from '../vitality/InsightNav.tsx'
-import { SavePodCopy } from './PodFileActions.tsx'
+import { RemovePodFromDevice, SavePodCopy } from './PodFileActions.tsx'
 import { StageSelect } from '../common/StageSelect.tsx'
 import {
   POD_KIND_SHORT,
@@ -78,6 +78,7 @@ export function PodOverview(props: { url: string }) {
       )}
       {!readOnly && <AddMemberForm url={props.url} />}
       <SavePodCopy url={props.url} podName={view.pod.name} canLink={!readOnly} />
+      <RemovePodFromDevice url={props.url} podName={view.pod.name} />
     </>
   )
 }

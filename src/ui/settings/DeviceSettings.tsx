@@ -4,6 +4,9 @@ import type { JourneyStage } from '../../schema/podDocument.ts'
 import { useServices } from '../../hooks/services.ts'
 import { usePersistence } from '../../hooks/useAppStatus.ts'
 import { StageSelect } from '../common/StageSelect.tsx'
+import { usePodList } from '../../hooks/useDeviceData.ts'
+import { usePodStorage } from '../../hooks/usePodFiles.ts'
+import { podPath } from '../common/paths.ts'
 
 const PERSISTENCE_TEXT = {
   persistent: 'Kept: the browser will not clear Tend’s data to make room.',
@@ -47,6 +50,7 @@ export function DeviceSettings(props: { profile: DeviceProfile }) {
             : 'Tend will work offline after this first visit finishes loading.'}
         </p>
       </section>
+      <PodStorage />
       <section className="card" aria-labelledby="profile-heading">
         <h2 id="profile-heading">Your name</h2>
         <form onSubmit={save} noValidate>
@@ -60,5 +64,40 @@ export function DeviceSettings(props: { profile: DeviceProfile }) {
         </form>
       </section>
     </>
+  )
+}
+
+/** "1.2 MB", "24 KB", "512 bytes". */
+function formatBytes(n: number): string {
+  if (n >= 1_000_000) return `${(n / 1_000_000).toFixed(1)} MB`
+  if (n >= 1_000) return `${Math.round(n / 1_000)} KB`
+  return `${n} bytes`
+}
+
+/** The pods on this device and what each takes in storage (the pod and its circles' notes). */
+function PodStorage() {
+  const pods = usePodList()
+  const sizes = usePodStorage(pods?.map((p) => p.url) ?? [])
+  if (pods === null || pods.length === 0) return null
+  return (
+    <section className="card" aria-labelledby="pod-storage-heading">
+      <h2 id="pod-storage-heading">Pods on this device</h2>
+      <ul className="plain" data-testid="pod-storage">
+        {pods.map((p) => {
+          const size = sizes?.get(p.url)
+          return (
+            <li key={p.url}>
+              <a href={podPath(p.url)}>{p.name}</a>:{' '}
+              {sizes === null
+                ? 'measuring…'
+                : size == null
+                  ? 'not on this device yet'
+                  : `${formatBytes(size.pod + size.notes)} (the pod, and ${size.notesDocuments === 1 ? 'one circle’s' : `${size.notesDocuments} circles’`} notes)`}
+            </li>
+          )
+        })}
+      </ul>
+      <p className="muted">To remove a pod from this device, open it: the last section does it.</p>
+    </section>
   )
 }
