@@ -6,13 +6,14 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { initializeWasm } from '@automerge/automerge/slim'
 import wasmUrl from '@automerge/automerge/automerge.wasm?url'
-import { IndexedDBStorageAdapter } from '@automerge/automerge-repo-storage-indexeddb'
 import { BroadcastChannelNetworkAdapter } from '@automerge/automerge-repo-network-broadcastchannel'
 import { openDeviceStore } from '../adapters/device/deviceStore.ts'
 import { createTendRepo } from '../adapters/automerge/createRepo.ts'
 import { ShareRules } from '../adapters/automerge/shareRules.ts'
 import { createPodStore } from '../adapters/automerge/podStore.ts'
 import { createNotesStore } from '../adapters/automerge/notesStore.ts'
+import { reportingStorage } from '../adapters/automerge/reportingStorage.ts'
+import { indexedDbStorage } from '../adapters/automerge/indexedDbStorage.ts'
 import { registerAppUpdates } from '../adapters/pwa/appUpdates.ts'
 import { readPersistence, requestPersistence } from '../adapters/pwa/storagePersistence.ts'
 import { randomBytes, randomId, toBase64Url } from '../adapters/crypto/encoding.ts'
@@ -44,9 +45,10 @@ async function start(): Promise<void> {
   const device = await openDeviceStore()
   const deviceKeys = await device.keys()
   const shareRules = new ShareRules(deviceKeys.deviceId)
+  const { storage, reports: storageReports } = reportingStorage(indexedDbStorage('tend-documents'))
   const repo = createTendRepo({
     deviceId: deviceKeys.deviceId,
-    storage: new IndexedDBStorageAdapter('tend-documents'),
+    storage,
     network: [new BroadcastChannelNetworkAdapter({ channelName: 'tend-tabs' })],
     shareRules,
   })
@@ -100,6 +102,7 @@ async function start(): Promise<void> {
     appBase: `${location.origin}${location.pathname}`,
     updates: registerAppUpdates(),
     persistence: { read: readPersistence, request: requestPersistence },
+    storageReports,
     context: () => ({ now: Date.now(), newId: randomId }),
     newSecret: () => toBase64Url(randomBytes(32)),
     readNotesText: createNotesTextReader(repo),

@@ -1,4 +1,5 @@
 import { createContext, useContext } from 'react'
+import type { StorageReports } from '../adapters/automerge/reportingStorage.ts'
 import type { ConnectionSettings, DeviceStore } from '../adapters/device/deviceStore.ts'
 import type { MeshService } from '../adapters/network/meshService.ts'
 import type { PodStore } from '../adapters/automerge/podStore.ts'
@@ -17,6 +18,8 @@ export interface TendServices {
   notes: NotesStore
   updates: AppUpdates
   persistence: { read(): Promise<PersistenceState>; request(): Promise<PersistenceState> }
+  /** Whether writes to this device's storage are failing (a full device), as they happen. */
+  storageReports: StorageReports
   /** A fresh command context: the current time and an id source. */
   context(): CommandContext
   /** Random bytes for pod secrets, base64url. */

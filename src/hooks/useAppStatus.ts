@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react'
 import type { PersistenceState } from '../adapters/pwa/storagePersistence.ts'
+import type { StorageProblem } from '../adapters/automerge/reportingStorage.ts'
 import { useServices } from './services.ts'
 
 /** Whether a new version of Tend is waiting, and a way to switch to it without losing work. */
@@ -39,4 +40,12 @@ export function useOnline(): boolean {
     }
   }, [])
   return online
+}
+
+/** What went wrong with the last write to this device's storage, or null while writes work. */
+export function useStorageProblem(): StorageProblem | null {
+  const { storageReports } = useServices()
+  const [problem, setProblem] = useState(() => storageReports.current())
+  useEffect(() => storageReports.subscribe(setProblem), [storageReports])
+  return problem
 }

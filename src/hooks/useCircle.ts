@@ -188,3 +188,13 @@ export function useCountdown(endsAt: number | null): number | null {
   }, [endsAt, reduced])
   return endsAt === null ? null : Math.max(0, endsAt - now)
 }
+
+/** Whether everything typed in the notes is in this device's storage (null before they open). */
+export function useNotesSaved(binding: NotesBinding | null): boolean | null {
+  const [saved, setSaved] = useState<{ binding: NotesBinding; saved: boolean } | null>(null)
+  useEffect(() => {
+    if (binding === null) return
+    return binding.onSaved((value) => setSaved({ binding, saved: value }))
+  }, [binding])
+  return binding !== null && saved?.binding === binding ? saved.saved : null
+}

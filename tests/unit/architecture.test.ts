@@ -68,7 +68,7 @@ describe('architecture', () => {
   })
 
   it('lets only src/app pick concrete adapters', () => {
-    const concrete = /automerge-repo-storage-indexeddb|automerge-repo-network-broadcastchannel/
+    const concrete = /automerge\/indexedDbStorage|automerge-repo-network-broadcastchannel/
     const violations = files
       .filter((f) => layerOf(f) !== 'app' && importsOf(f).some((s) => concrete.test(s)))
       .map((f) => relative(ROOT, f))

@@ -43,7 +43,15 @@ export interface NotesBinding {
   leave(memberId: string): void
   /** Follows who else has the notes open; returns a function that stops following. */
   onPresence(listener: (message: PresenceMessage) => void): () => void
+  /**
+   * Follows whether everything in these notes is written to this device's storage (true) or
+   * still being written (false); told at once, then on every change. Returns a stop function.
+   */
+  onSaved(listener: (saved: boolean) => void): () => void
 }
+
+/** How soon after a change the notes are written to storage: a crash loses at most this much. */
+const SAVE_AFTER_MS = 250
 
 export type PresenceMessage =
   | { type: 'tend-notes-here'; memberId: string; name: string }
@@ -116,7 +124,7 @@ function firstNotesChange(seed: Uint8Array, input: { meetingId: string; podId: s
   return Automerge.save(doc)
 }
 
-function bind(handle: DocHandle<NotesDoc>): NotesBinding {
+function bind(handle: DocHandle<NotesDoc>, repo: Repo): NotesBinding {
   return {
     currentText() {
       const text = (handle.doc() as Partial<NotesDoc> | undefined)?.text
@@ -136,6 +144,36 @@ function bind(handle: DocHandle<NotesDoc>): NotesBinding {
       }
       handle.on('ephemeral-message', onMessage)
       return () => handle.off('ephemeral-message', onMessage)
+    },
+    onSaved(listener) {
+      let timer: ReturnType<typeof setTimeout> | null = null
+      let stopped = false
+      const save = async () => {
+        timer = null
+        const heads = handle.heads().join(',')
+        try {
+          await repo.flush([handle.documentId])
+        } catch {
+          return // Not saved: the storage problem is reported app-wide (reportingStorage.ts).
+        }
+        if (stopped) return
+        if (handle.heads().join(',') === heads) listener(true)
+        else schedule()
+      }
+      const schedule = () => {
+        if (timer === null) timer = setTimeout(() => void save(), SAVE_AFTER_MS)
+      }
+      const onChange = () => {
+        listener(false)
+        schedule()
+      }
+      handle.on('heads-changed', onChange)
+      listener(true)
+      return () => {
+        stopped = true
+        if (timer !== null) clearTimeout(timer)
+        handle.off('heads-changed', onChange)
+      }
     },
   }
 }
@@ -187,7 +225,7 @@ export function createNotesStore(repo: Repo, shareRules: ShareRules): NotesStore
           if (typeof doc.text !== 'string') doc.text = ''
         })
       }
-      return bind(handle)
+      return bind(handle, repo)
     },
 
     async keepOpen(url, podUrl) {

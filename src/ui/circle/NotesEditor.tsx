@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react'
 import { EditorView, minimalSetup } from 'codemirror'
 import type { NotesBinding } from '../../adapters/automerge/notesStore.ts'
-import { useNotes, useNotesPresence, useStartCircle } from '../../hooks/useCircle.ts'
+import { useNotes, useNotesPresence, useNotesSaved, useStartCircle } from '../../hooks/useCircle.ts'
 
 /**
  * The circle's shared notes: a CodeMirror editor bound to the meeting's notes document, so
@@ -20,6 +20,7 @@ export function NotesPanel(props: {
   const [starting, setStarting] = useState(false)
   const binding = notes.status === 'ready' ? notes.binding : null
   const others = useNotesPresence(binding, props.me)
+  const saved = useNotesSaved(binding)
   return (
     <section className="card" aria-labelledby="notes-heading">
       <h2 id="notes-heading">Notes</h2>
@@ -55,6 +56,11 @@ export function NotesPanel(props: {
               : `Also in the notes: ${others.map((o) => o.name).join(', ')}.`}
           </p>
           <NotesEditor binding={binding} readOnly={props.readOnly} />
+          {!props.readOnly && saved !== null && (
+            <p className="muted" data-testid="notes-saved">
+              {saved ? 'Saved on this device.' : 'Saving…'}
+            </p>
+          )}
         </>
       )}
     </section>

@@ -1,10 +1,11 @@
 import type { ReactNode } from 'react'
-import { useAppUpdate, useOnline } from '../../hooks/useAppStatus.ts'
+import { useAppUpdate, useOnline, useStorageProblem } from '../../hooks/useAppStatus.ts'
 
 /** The frame of every screen: the header, the banners that keep the person informed, content. */
 export function Layout(props: { children: ReactNode; title: string }) {
   const online = useOnline()
   const update = useAppUpdate()
+  const storageProblem = useStorageProblem()
   return (
     <>
       <header className="app-header">
@@ -20,6 +21,11 @@ export function Layout(props: { children: ReactNode; title: string }) {
       {!online && (
         <p className="banner" role="status">
           You're offline. Everything you do is kept on this device and shared when you're back.
+        </p>
+      )}
+      {storageProblem !== null && (
+        <p className="banner banner-problem" role="alert" data-testid="storage-problem">
+          {storageProblem.message}
         </p>
       )}
       {update.ready && (
