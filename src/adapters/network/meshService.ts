@@ -174,6 +174,22 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
       if (schedule === undefined) rejoins.set(podKey, (schedule = new RejoinSchedule()))
       return schedule
     }
+    /**
+     * Leaves a pod's room and joins it again, once at a time per pod: two reopens at once (a
+     * come-back and "nobody reachable" fired together, measured) joined while Trystero was still
+     * leaving, got the leaving room back, and announced nothing until the next reopen.
+     */
+    const reopening = new Map<string, Promise<void>>()
+    const reopen = (podKey: string): Promise<void> => {
+      const running = reopening.get(podKey)
+      if (running !== undefined) return running
+      const done = adapter
+        .removePod(podKey)
+        .then(() => adapter.addPod(podKey))
+        .finally(() => reopening.delete(podKey))
+      reopening.set(podKey, done)
+      return done
+    }
     // The repo offers only loaded documents, so every pod is loaded — but one at a time and
     // after the first screen has had its turn, so opening the pod in front of the person is
     // never queued behind years of other pods' history.
@@ -283,7 +299,7 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
           meshDebug(
             `room ${podKey.slice(0, 6)}: members still missing after coming back; reopening`,
           )
-          void adapter.removePod(podKey).then(() => adapter.addPod(podKey))
+          void reopen(podKey)
         }
         if (!firstSeen.has(podKey)) firstSeen.set(podKey, now)
         const inGrace = now - (firstSeen.get(podKey) ?? now) < SIGNALING_GRACE_MS
@@ -320,8 +336,7 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
       for (const entry of due) {
         const podKey = podKeyOf(entry.url)
         meshDebug(`room ${podKey.slice(0, 6)}: relay credentials due; reopening`)
-        await adapter.removePod(podKey)
-        adapter.addPod(podKey)
+        await reopen(podKey)
       }
     }
 
@@ -338,8 +353,7 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
       lastRetry.set(podKey, now)
       meshDebug(`room ${podKey.slice(0, 6)}: nobody reachable; new credentials, reopening`)
       if (entry?.connection != null) options.onUnreachable?.(entry.connection)
-      await adapter.removePod(podKey)
-      adapter.addPod(podKey)
+      await reopen(podKey)
       void refresh()
     }
 
@@ -386,8 +400,7 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
         for (const entry of entries) {
           const podKey = podKeyOf(entry.url)
           if (adapter.hasPeersIn(podKey) || !reachable(entry)) continue
-          await adapter.removePod(podKey)
-          adapter.addPod(podKey)
+          await reopen(podKey)
         }
       } finally {
         reaching = false

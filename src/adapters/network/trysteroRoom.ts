@@ -101,6 +101,8 @@ function trackedClassOf(Base: typeof RTCPeerConnection): typeof RTCPeerConnectio
 }
 
 let connectionCount = 0
+let socketCount = 0
+const watchedSockets = new WeakSet<WebSocket>()
 const connectionNumbers = new WeakMap<RTCPeerConnection, number>()
 
 /** The class new connections are made with now (see `renewNetworkView`). */
@@ -350,6 +352,20 @@ export function trysteroRoomOpener(
     let lastMap = ''
     const mapTimer = setInterval(() => {
       if (!meshDebugOn()) return
+      for (const socket of relaySockets()) {
+        if (watchedSockets.has(socket)) continue
+        const k = ++socketCount
+        watchedSockets.add(socket)
+        meshDebug(`socket#${k} seen (${SOCKET_STATES[socket.readyState]})`)
+        socket.addEventListener('open', () => meshDebug(`socket#${k} open`))
+        socket.addEventListener('close', (e) =>
+          meshDebug(`socket#${k} close ${e.isTrusted ? 'real' : 'synthetic'}`),
+        )
+        socket.addEventListener('message', (e) => {
+          const size = (e.data as ArrayBuffer).byteLength ?? 0
+          if (size > 60) meshDebug(`socket#${k} message ${size} bytes`)
+        })
+      }
       const map = Object.entries(room.getPeers())
         .map(
           ([id, pc]) =>
