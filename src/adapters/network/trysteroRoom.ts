@@ -413,11 +413,13 @@ export function trysteroRoomOpener(
       meshDebug(`room ${podKey.slice(0, 6)}: ${peer} left`)
       const connection = joinedOver.get(peer)
       joinedOver.delete(peer)
+      // Still connected as it goes: the peer sent "leave" over a working link.
+      const departed = connection?.connectionState === 'connected'
       if (connection !== undefined && connection.connectionState !== 'closed') {
         connection.close()
         madeConnections.delete(connection)
       }
-      mesh.onPeerLeave?.(peer)
+      mesh.onPeerLeave?.(peer, departed)
     }
     return mesh
   }
