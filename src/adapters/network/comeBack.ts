@@ -106,6 +106,8 @@ export interface RejoinOptions {
   settleMs?: number
   /** How many times at most a pod's room is reopened after one come-back. */
   maxAttempts?: number
+  /** A number in [0, 1) that spreads the checks (two members back together must not reopen at once). */
+  random?: () => number
 }
 
 const REJOIN_SETTLE_MS = 6_000
@@ -129,34 +131,46 @@ const REJOIN_MAX_ATTEMPTS = 4
 export class RejoinSchedule {
   readonly #settleMs: number
   readonly #maxAttempts: number
+  readonly #random: () => number
   #nextAt: number | null = null
   #attempts = 0
 
   constructor(options: RejoinOptions = {}) {
     this.#settleMs = options.settleMs ?? REJOIN_SETTLE_MS
     this.#maxAttempts = options.maxAttempts ?? REJOIN_MAX_ATTEMPTS
+    this.#random = options.random ?? Math.random
+  }
+
+  /** The gap before the next check: doubling, stretched by up to half at random. */
+  #gap(): number {
+    return this.#settleMs * 2 ** this.#attempts * (1 + this.#random() / 2)
   }
 
   /** The device came back at `now`: checks start again. */
   cameBack(now: number): void {
     this.#attempts = 0
-    this.#nextAt = now + this.#settleMs
+    this.#nextAt = now + this.#gap()
   }
 
   /**
-   * Whether to reopen now, given whether members reached before are missing; a yes is recorded
-   * as an attempt. Once nobody is missing, the checks stop until the next come-back.
+   * Whether to reopen now, given whether members reached before are missing and when a member
+   * was last reached in the pod (null: not since coming back); a yes is recorded as an attempt.
+   * A member reached within `settleMs` puts the check off (an exchange may be under way, and a
+   * reopen would cut it); once nobody is missing, the checks stop until the next come-back.
    */
-  shouldReopen(now: number, missing: boolean): boolean {
+  shouldReopen(now: number, missing: boolean, lastReachedAt: number | null = null): boolean {
     if (this.#nextAt === null) return false
     if (!missing) {
       this.#nextAt = null
       return false
     }
     if (now < this.#nextAt) return false
+    if (lastReachedAt !== null && now - lastReachedAt < this.#settleMs) {
+      this.#nextAt = lastReachedAt + this.#settleMs
+      return false
+    }
     this.#attempts++
-    this.#nextAt =
-      this.#attempts >= this.#maxAttempts ? null : now + this.#settleMs * 2 ** this.#attempts
+    this.#nextAt = this.#attempts >= this.#maxAttempts ? null : now + this.#gap()
     return true
   }
 }

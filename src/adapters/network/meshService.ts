@@ -167,6 +167,9 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
     const lastRetry = new Map<string, number>()
     /** Per pod: the member devices (public keys) this page has been connected to. */
     const seenMembers = new Map<string, Set<string>>()
+    /** Per pod: the member devices connected at the last status, and when one was last added. */
+    const connectedNow = new Map<string, Set<string>>()
+    const lastReached = new Map<string, number>()
     /** Per pod: when to reopen its room after coming back (see comeBack.RejoinSchedule). */
     const rejoins = new Map<string, RejoinSchedule>()
     const rejoinOf = (podKey: string) => {
@@ -284,6 +287,9 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
         const seen = seenMembers.get(podKey) ?? new Set<string>()
         seenMembers.set(podKey, seen)
         const connectedKeys = new Set(podPeers.map((p) => p.publicKey))
+        const before = connectedNow.get(podKey) ?? new Set<string>()
+        if ([...connectedKeys].some((k) => !before.has(k))) lastReached.set(podKey, now)
+        connectedNow.set(podKey, connectedKeys)
         connectedKeys.forEach((k) => seen.add(k))
         // A page that loaded just before the cut has reached nobody yet: the devices this one
         // synced with lately count too.
@@ -294,6 +300,7 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
           rejoinOf(podKey).shouldReopen(
             now,
             [...seen].some((k) => !connectedKeys.has(k)),
+            lastReached.get(podKey) ?? null,
           )
         ) {
           meshDebug(

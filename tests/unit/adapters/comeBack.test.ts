@@ -89,14 +89,14 @@ describe('replacesSignaling', () => {
 
 describe('RejoinSchedule', () => {
   it('does nothing until the device comes back', () => {
-    const schedule = new RejoinSchedule({ settleMs: 6000, maxAttempts: 4 })
+    const schedule = new RejoinSchedule({ settleMs: 6000, maxAttempts: 4, random: () => 0 })
     expect(schedule.shouldReopen(T0 + 60_000, true)).toBe(false)
   })
 
   // Regression: a member who came back waited for Trystero's next announcement, a minute
   // apart, when an offer to it was lost or an attempt from before the cut held the peer.
   it('reopens once the holds have lapsed, then with a doubling gap, at most maxAttempts times', () => {
-    const schedule = new RejoinSchedule({ settleMs: 6000, maxAttempts: 4 })
+    const schedule = new RejoinSchedule({ settleMs: 6000, maxAttempts: 4, random: () => 0 })
     schedule.cameBack(T0)
     const reopened: number[] = []
     // The status tick, every 2 s for five minutes, with a member still missing.
@@ -107,7 +107,7 @@ describe('RejoinSchedule', () => {
   })
 
   it('stops checking once nobody is missing, until the next come-back', () => {
-    const schedule = new RejoinSchedule({ settleMs: 6000, maxAttempts: 4 })
+    const schedule = new RejoinSchedule({ settleMs: 6000, maxAttempts: 4, random: () => 0 })
     schedule.cameBack(T0)
     expect(schedule.shouldReopen(T0 + 2000, false)).toBe(false)
     // A member missing again later (they left on their side) is not chased by this come-back.
@@ -118,11 +118,31 @@ describe('RejoinSchedule', () => {
   })
 
   it('starts its count again with each come-back', () => {
-    const schedule = new RejoinSchedule({ settleMs: 1000, maxAttempts: 1 })
+    const schedule = new RejoinSchedule({ settleMs: 1000, maxAttempts: 1, random: () => 0 })
     schedule.cameBack(T0)
     expect(schedule.shouldReopen(T0 + 1000, true)).toBe(true)
     expect(schedule.shouldReopen(T0 + 60_000, true)).toBe(false)
     schedule.cameBack(T0 + 70_000)
     expect(schedule.shouldReopen(T0 + 71_000, true)).toBe(true)
+  })
+
+  it('spreads its checks, so two members back together do not reopen at once', () => {
+    const at = (random: number) => {
+      const schedule = new RejoinSchedule({ settleMs: 6000, random: () => random })
+      schedule.cameBack(T0)
+      for (let t = T0; t <= T0 + 20_000; t += 500) if (schedule.shouldReopen(t, true)) return t - T0
+      return null
+    }
+    expect(at(0)).toBe(6000)
+    expect(at(0.99)).toBe(9000)
+  })
+
+  // Regression: a reopen just as a member was reached cut the next exchange under way.
+  it('puts the check off while members are being reached', () => {
+    const schedule = new RejoinSchedule({ settleMs: 6000, random: () => 0 })
+    schedule.cameBack(T0)
+    expect(schedule.shouldReopen(T0 + 6000, true, T0 + 4000)).toBe(false)
+    expect(schedule.shouldReopen(T0 + 9999, true, T0 + 4000)).toBe(false)
+    expect(schedule.shouldReopen(T0 + 10_000, true, T0 + 4000)).toBe(true)
   })
 })
