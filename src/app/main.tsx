@@ -83,7 +83,7 @@ async function start(): Promise<void> {
       now: () => Date.now(),
     }),
     signalingReachable,
-    refreshSignaling: () => void refreshSignaling(),
+    refreshSignaling: (reason) => void refreshSignaling(reason),
     freshAttempts: async (startedOffline) => {
       const view = await renewNetworkView({ startedOffline })
       meshDebug(`network view ${view}`)

@@ -5,6 +5,30 @@ import { createPod, startAs } from '../e2e/support/tend.ts'
 import { joinByInvite, makeInvite, relaunch, waitConnectedWith } from '../e2e/support/sync.ts'
 import { bringBack, cutOff, type MemberLink } from '../e2e/support/networkCut.ts'
 import { addNotesLine, notesLines } from '../e2e/support/notes.ts'
+import { appendFileSync } from 'node:fs'
+import type { IncomingMessage } from 'node:http'
+
+const TRACE = process.env['TEND_LAN_TRACE']
+const t0 = Date.now()
+const trace = (line: string) => {
+  if (TRACE !== undefined)
+    appendFileSync(TRACE, `${((Date.now() - t0) / 1000).toFixed(2)} ${line}\n`)
+}
+const tapBroker = (chunk: Buffer, req: IncomingMessage) => {
+  const text = chunk.toString('latin1')
+  const peer = /"peerId":"([^"]+)"/.exec(text)?.[1]
+  if (peer === undefined) return
+  const kind = /"offer"/.test(text)
+    ? 'offer'
+    : /"answer"/.test(text)
+      ? 'answer'
+      : /"candidate"/.test(text)
+        ? 'candidate'
+        : 'announce'
+  const topic = /([0-9a-f]{40})/.exec(text)?.[1]?.slice(0, 6) ?? '?'
+  const offerId = /"offerId":"([^"]+)"/.exec(text)?.[1] ?? ''
+  trace(`BROKER ${req.socket.remoteAddress} ${peer} ${kind} ->${topic} ${offerId}`)
+}
 
 // Three members on one network (.ci/net-lan.sh), each device's Chromium in a network namespace
 // of its own, with Chromium's default hiding of local addresses behind mDNS names. Members lose
@@ -19,14 +43,23 @@ const member = (k: number): MemberLink => ({
 })
 const POD = 'Evening circle'
 /**
- * A member is usually back within a second or two, but when two were cut one of them often
- * waits about 40–48 s (Trystero's attempt cycles; the open part of coming back, in the README),
- * and the machine may be busy: the test checks that members come back by themselves and prints
- * how long it took.
+ * A member is back within a second or two; the bounds are waits, generous for a busy machine,
+ * not timings (the times are printed).
  */
-const BACK_WITHIN_MS = 120_000
-/** How long the test watches for the direct link between two members who were both cut. */
+const BACK_WITHIN_MS = 60_000
+/**
+ * A browser reopened with no network has more to do when the link returns (a fresh view of the
+ * network, then its rooms): its wait stays as it was.
+ */
+const REOPENED_BACK_WITHIN_MS = 120_000
+/** How long the test waits for every member to be directly connected to every other again. */
 const FULL_MESH_WITHIN_MS = 60_000
+/** What each member's circle screen says once it is directly connected to both others. */
+const FULL_MESH = {
+  Amara: /^● In sync with (Bo, Cy|Cy, Bo)\.$/,
+  Bo: /^● In sync with (Amara, Cy|Cy, Amara)\.$/,
+  Cy: /^● In sync with (Amara, Bo|Bo, Amara)\.$/,
+}
 
 describe('a member who lost the network syncs again by itself', () => {
   let host: Awaited<ReturnType<typeof startTestHost>>
@@ -56,8 +89,22 @@ describe('a member who lost the network syncs again by itself', () => {
       .toEqual([])
 
   beforeAll(async () => {
-    host = await startTestHost({ host: HOST })
+    host = await startTestHost({
+      host: HOST,
+      ...(TRACE === undefined ? {} : { onClientBytes: tapBroker }),
+    })
     ;[a, b, c] = await Promise.all([onLan(1), onLan(2), onLan(3)])
+    if (TRACE !== undefined)
+      for (const [name, d] of [
+        ['A', a],
+        ['B', b],
+        ['C', c],
+      ] as const) {
+        await d.context.addInitScript(() => localStorage.setItem('tend-debug', '1'))
+        d.page.on('console', (m) => {
+          if (m.text().startsWith('Tend mesh') || m.type() === 'error') trace(`${name} ${m.text()}`)
+        })
+      }
   })
   /** A new pod of the three, all in its circle with the notes open; each test has its own. */
   const meetInACircle = async (pod: string) => {
@@ -99,6 +146,7 @@ describe('a member who lost the network syncs again by itself', () => {
   it('two members cut mid-circle for different times, three times over, while everyone types', async () => {
     await meetInACircle(POD)
     for (let round = 1; round <= 3; round++) {
+      trace(`TEST round ${round}: cut B and C`)
       await cutOff(b, member(2))
       await cutOff(c, member(3))
       await Promise.all([
@@ -119,15 +167,17 @@ describe('a member who lost the network syncs again by itself', () => {
           })
           .toContain('On this device only')
 
+      trace(`TEST round ${round}: B back`)
       await bringBack(b, member(2))
       const bBack = Date.now()
       await waitForLines(a, [`B${round}: Bo, away a while`])
       await waitForLines(b, [`A${round}: Amara, who stayed`])
-      console.info(`round ${round}: Bo synced ${Date.now() - bBack} ms after his link returned`)
+      const bSynced = Date.now() - bBack
       // Cy is still away: nothing of hers has arrived anywhere.
       expect(await notesLines(a.page)).not.toContain(`C${round}: Cy, away longer`)
 
       await addNotesLine(c.page, `C${round}: Cy, still offline`)
+      trace(`TEST round ${round}: C back`)
       await bringBack(c, member(3))
       const cBack = Date.now()
       const everything = [
@@ -137,27 +187,28 @@ describe('a member who lost the network syncs again by itself', () => {
         `C${round}: Cy, still offline`,
       ]
       for (const d of [a, b, c]) await waitForLines(d, everything)
-      console.info(`round ${round}: Cy synced ${Date.now() - cBack} ms after her link returned`)
-      // Cy's screen says she is connected again. Her direct link to Bo, who was cut too,
-      // sometimes needs Trystero's retry cycles (an attempt expires after about 23 s), and in
-      // one full run did not come back within 150 s; the notes reach everyone through Amara
-      // meanwhile. How long it took is printed, not asserted.
-      const cyMeshed = Date.now()
-      await expect
-        .poll(() => c.page.getByTestId('circle-reach').textContent(), {
-          timeout: BACK_WITHIN_MS,
-        })
-        .toMatch(/^● In sync with /)
-      const both = await expect
-        .poll(() => c.page.getByTestId('circle-reach').textContent(), {
-          timeout: FULL_MESH_WITHIN_MS,
-        })
-        .toMatch(/^● In sync with (Amara, Bo|Bo, Amara)\.$/)
-        .then(
-          () => `${Date.now() - cyMeshed} ms after syncing`,
-          () => `not within ${FULL_MESH_WITHIN_MS} ms`,
-        )
-      console.info(`round ${round}: Cy reached both others ${both}`)
+      const cySynced = Date.now() - cBack
+      // Every member is directly connected to every other again — Bo and Cy, who were both
+      // cut, too (not only through Amara).
+      // Regression: the link between the two who were cut often came back only with a
+      // Trystero announcement a minute later (an offer lost in a replaced signaling socket).
+      for (const [name, d] of [
+        ['Amara', a],
+        ['Bo', b],
+        ['Cy', c],
+      ] as const)
+        await expect
+          .poll(() => d.page.getByTestId('circle-reach').textContent(), {
+            timeout: FULL_MESH_WITHIN_MS,
+            message: `${name}'s device reaches both others, round ${round}`,
+          })
+          .toMatch(FULL_MESH[name])
+      const fullMesh = Date.now() - cBack
+      console.info(
+        `round ${round}: Bo synced ${bSynced} ms after his link returned; ` +
+          `Cy synced ${cySynced} ms after hers, full mesh ${fullMesh} ms after hers`,
+      )
+      trace(`TEST round ${round}: Cy synced ${cySynced}, full mesh ${fullMesh}`)
     }
     // No page was reloaded: each is still the circle it opened, with every line of every round.
     const written = async (d: Device) => (await notesLines(d.page)).filter((l) => l !== '').sort()
@@ -170,7 +221,9 @@ describe('a member who lost the network syncs again by itself', () => {
     await meetInACircle('Morning circle')
     await cutOff(c, member(3))
     await expect
-      .poll(() => a.page.getByTestId('circle-reach').textContent(), { timeout: BACK_WITHIN_MS })
+      .poll(() => a.page.getByTestId('circle-reach').textContent(), {
+        timeout: REOPENED_BACK_WITHIN_MS,
+      })
       .toBe('● In sync with Bo.')
     await c.close()
     await addNotesLine(a.page, 'While Cy was closed')
@@ -188,7 +241,11 @@ describe('a member who lost the network syncs again by itself', () => {
     await bringBack(c, member(3))
     const back = Date.now()
     for (const d of [a, b, c])
-      await waitForLines(d, ['While Cy was closed', 'Cy, reopened offline'])
+      await waitForLines(
+        d,
+        ['While Cy was closed', 'Cy, reopened offline'],
+        REOPENED_BACK_WITHIN_MS,
+      )
     console.info(`reopened offline: Cy synced ${Date.now() - back} ms after her link returned`)
   })
 })

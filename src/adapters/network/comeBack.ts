@@ -69,3 +69,108 @@ export class ComeBackPolicy {
     this.#gapMs = this.#firstGapMs
   }
 }
+
+/** What a come-back knows of one signaling connection. */
+export interface SignalingConnectionView {
+  state: 'connecting' | 'open' | 'closing' | 'closed'
+  /** Whether it was already there when the browser last said the network was gone. */
+  outlivedLoss: boolean
+}
+
+/**
+ * Whether an attempt to reach the members again replaces this signaling connection.
+ *
+ * One that outlived a cut may wait out TCP's back-off for tens of seconds, so it is replaced;
+ * so is an attempt still pending from the cut. But one opened since the network came back is
+ * the live path: it has already announced this device, and the others' offers to this device
+ * are travelling to it. Replacing it lost them (measured: the browser's `online` event came
+ * 20–60 ms after such a connection announced; the offers sent in reply went to the closed
+ * socket, and the sender, waiting on its own unanswered offer, ignored the next announcements
+ * until its regular one a minute later: 39–41 s to sync instead of under 1 s). When the browser
+ * never said the network was gone (`lossSeen` false), nothing tells the connections apart and
+ * every one is replaced.
+ */
+export function replacesSignaling(
+  connection: SignalingConnectionView,
+  reason: ComeBackReason,
+  lossSeen: boolean,
+): boolean {
+  if (connection.state === 'closed') return false
+  if (connection.state === 'connecting') return true
+  if (reason === 'online' && lossSeen) return connection.outlivedLoss
+  return true
+}
+
+export interface RejoinOptions {
+  /** How long after coming back the first check waits (ms); each later gap doubles. */
+  settleMs?: number
+  /** How many times at most a pod's room is reopened after one come-back. */
+  maxAttempts?: number
+  /** A number in [0, 1) that spreads the checks (two members back together must not reopen at once). */
+  random?: () => number
+}
+
+const REJOIN_SETTLE_MS = 6_000
+const REJOIN_MAX_ATTEMPTS = 4
+
+/**
+ * When a device that came back reopens a pod's room because members it reached before are
+ * still missing.
+ *
+ * Signaling over MQTT loses messages around reconnects (QoS 0: an offer sent to a socket that
+ * is being replaced is gone), and Trystero then holds the peer for its own unanswered attempt:
+ * a side that sent an offer ignores the other's announcements for about 5 s, a side that sent
+ * an answer ignores new offers for 23 s, and after that only the regular announcement, once a
+ * minute, starts a new attempt (measured: 38–48 s to sync, or 24–47 s more for the direct link
+ * between two members who were both cut). A reopened room starts with no such state and
+ * announces itself at once, and the others' holds have lapsed by then: fresh offers both ways.
+ * The first check comes after the holds (`settleMs`), the next ones with a doubling gap, and at
+ * most `maxAttempts` times, so a member who really left does not keep the room churning. Pure:
+ * the caller passes the clock.
+ */
+export class RejoinSchedule {
+  readonly #settleMs: number
+  readonly #maxAttempts: number
+  readonly #random: () => number
+  #nextAt: number | null = null
+  #attempts = 0
+
+  constructor(options: RejoinOptions = {}) {
+    this.#settleMs = options.settleMs ?? REJOIN_SETTLE_MS
+    this.#maxAttempts = options.maxAttempts ?? REJOIN_MAX_ATTEMPTS
+    this.#random = options.random ?? Math.random
+  }
+
+  /** The gap before the next check: doubling, stretched by up to half at random. */
+  #gap(): number {
+    return this.#settleMs * 2 ** this.#attempts * (1 + this.#random() / 2)
+  }
+
+  /** The device came back at `now`: checks start again. */
+  cameBack(now: number): void {
+    this.#attempts = 0
+    this.#nextAt = now + this.#gap()
+  }
+
+  /**
+   * Whether to reopen now, given whether members reached before are missing and when a member
+   * was last reached in the pod (null: not since coming back); a yes is recorded as an attempt.
+   * A member reached within `settleMs` puts the check off (an exchange may be under way, and a
+   * reopen would cut it); once nobody is missing, the checks stop until the next come-back.
+   */
+  shouldReopen(now: number, missing: boolean, lastReachedAt: number | null = null): boolean {
+    if (this.#nextAt === null) return false
+    if (!missing) {
+      this.#nextAt = null
+      return false
+    }
+    if (now < this.#nextAt) return false
+    if (lastReachedAt !== null && now - lastReachedAt < this.#settleMs) {
+      this.#nextAt = lastReachedAt + this.#settleMs
+      return false
+    }
+    this.#attempts++
+    this.#nextAt = this.#attempts >= this.#maxAttempts ? null : now + this.#gap()
+    return true
+  }
+}

@@ -379,7 +379,7 @@ export class TendMeshAdapter extends NetworkAdapter {
       .then((room) => {
         room.onMessage = (data, transport) => this.#receive(podKey, transport, data)
         room.onPeerJoin = (transport) => this.#joined(podKey, transport)
-        room.onPeerLeave = (transport) => this.#left(podKey, transport)
+        room.onPeerLeave = (transport, departed) => this.#left(podKey, transport, departed)
         room.onUnreachable = () => this.#options.onUnreachable?.(podKey)
         return room
       })
@@ -472,14 +472,16 @@ export class TendMeshAdapter extends NetworkAdapter {
     this.#options.onPeersChanged?.()
   }
 
-  #left(podKey: string, transport: string): void {
+  #left(podKey: string, transport: string, departed: boolean): void {
     const who = this.#verified.get(podKey)?.get(transport)
     this.#verified.get(podKey)?.delete(transport)
     if (who === undefined) return
     const peer = this.#peers.get(who.peerId)
     if (peer?.links.get(podKey) !== transport) return
     this.#unlink(who.peerId, podKey)
-    this.#options.onLinkLost?.(podKey)
+    // A peer that left on purpose (it reopened its room, say) says nothing about the network:
+    // replacing the signaling connection then would only lose the messages on their way.
+    if (!departed) this.#options.onLinkLost?.(podKey)
   }
 
   #unlink(peerId: PeerId, podKey: string): void {

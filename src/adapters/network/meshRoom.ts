@@ -30,7 +30,11 @@ export interface MeshRoom {
   send(peer: string, data: Uint8Array): Promise<void>
   onMessage: ((data: Uint8Array, peer: string) => void) | null
   onPeerJoin: ((peer: string) => void) | null
-  onPeerLeave: ((peer: string) => void) | null
+  /**
+   * `departed`: the peer left the room itself (it closed the pod, or reopened its room) over a
+   * link that still worked, rather than its link dying.
+   */
+  onPeerLeave: ((peer: string, departed: boolean) => void) | null
   /** A device was found through signaling but no network path to it worked (no relay?). */
   onUnreachable: ((peer: string) => void) | null
   /** How the link to `peer` runs; rooms that cannot tell answer 'unknown'. */

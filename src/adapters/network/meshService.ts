@@ -18,7 +18,7 @@ import { recentNotesUrls, type NotesStore } from '../automerge/notesStore.ts'
 import { TendMeshAdapter, type Admission } from './meshAdapter.ts'
 import { meshDebug } from './debugLog.ts'
 import type { PathKind, RoomOpener } from './meshRoom.ts'
-import { ComeBackPolicy, HIDDEN_LONG_MS, type ComeBackReason } from './comeBack.ts'
+import { ComeBackPolicy, HIDDEN_LONG_MS, RejoinSchedule, type ComeBackReason } from './comeBack.ts'
 
 export interface PodMeshStatus {
   /**
@@ -69,8 +69,11 @@ export interface MeshServiceOptions {
   renewAt?: (connection: ConnectionSettings) => number | null
   /** Called before a pod's room is reopened because no path reached a member. */
   onUnreachable?: (connection: ConnectionSettings) => void
-  /** Makes the signaling connections anew (after a network cut, an old one may be dead). */
-  refreshSignaling?: () => void
+  /**
+   * Makes the signaling connections anew where they may be dead (after a network cut, an old
+   * one may be), keeping one made since the network came back (see comeBack.replacesSignaling).
+   */
+  refreshSignaling?: (reason: ComeBackReason) => void
   /**
    * Makes new connections see the network as it is now (a page that started offline never
    * does by itself). Resolves true when this page had not seen the network at all; then every
@@ -94,6 +97,9 @@ const BACKGROUND_LOAD_DELAY_MS = 2000
 
 /** "Try again now" waits this long at most for the signaling service before reopening rooms. */
 const TRY_AGAIN_WAIT_MS = 10_000
+
+/** A member's device synced with within this time is expected back after a come-back. */
+const RECENT_SYNC_MS = 10 * 60_000
 
 /** Records "last synced with" at most this often per member, to spare IndexedDB. */
 const SYNC_RECORD_MS = 30_000
@@ -159,6 +165,34 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
     const lastUnreachable = new Map<string, number>()
     const firstSeen = new Map<string, number>()
     const lastRetry = new Map<string, number>()
+    /** Per pod: the member devices (public keys) this page has been connected to. */
+    const seenMembers = new Map<string, Set<string>>()
+    /** Per pod: the member devices connected at the last status, and when one was last added. */
+    const connectedNow = new Map<string, Set<string>>()
+    const lastReached = new Map<string, number>()
+    /** Per pod: when to reopen its room after coming back (see comeBack.RejoinSchedule). */
+    const rejoins = new Map<string, RejoinSchedule>()
+    const rejoinOf = (podKey: string) => {
+      let schedule = rejoins.get(podKey)
+      if (schedule === undefined) rejoins.set(podKey, (schedule = new RejoinSchedule()))
+      return schedule
+    }
+    /**
+     * Leaves a pod's room and joins it again, once at a time per pod: two reopens at once (a
+     * come-back and "nobody reachable" fired together, measured) joined while Trystero was still
+     * leaving, got the leaving room back, and announced nothing until the next reopen.
+     */
+    const reopening = new Map<string, Promise<void>>()
+    const reopen = (podKey: string): Promise<void> => {
+      const running = reopening.get(podKey)
+      if (running !== undefined) return running
+      const done = adapter
+        .removePod(podKey)
+        .then(() => adapter.addPod(podKey))
+        .finally(() => reopening.delete(podKey))
+      reopening.set(podKey, done)
+      return done
+    }
     // The repo offers only loaded documents, so every pod is loaded — but one at a time and
     // after the first screen has had its turn, so opening the pod in front of the person is
     // never queued behind years of other pods' history.
@@ -248,6 +282,32 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
           if (missing !== null) waitingFor[publicKey] = missing
         }
         const urls = entry.connection?.signalingUrls ?? []
+        // Members reached before who are still missing after a come-back: the room is
+        // reopened, with fresh offers, once signaling answers.
+        const seen = seenMembers.get(podKey) ?? new Set<string>()
+        seenMembers.set(podKey, seen)
+        const connectedKeys = new Set(podPeers.map((p) => p.publicKey))
+        const before = connectedNow.get(podKey) ?? new Set<string>()
+        if ([...connectedKeys].some((k) => !before.has(k))) lastReached.set(podKey, now)
+        connectedNow.set(podKey, connectedKeys)
+        connectedKeys.forEach((k) => seen.add(k))
+        // A page that loaded just before the cut has reached nobody yet: the devices this one
+        // synced with lately count too.
+        for (const [k, at] of Object.entries(lastSync)) if (now - at < RECENT_SYNC_MS) seen.add(k)
+        if (
+          joined.has(podKey) &&
+          options.signalingReachable(urls) &&
+          rejoinOf(podKey).shouldReopen(
+            now,
+            [...seen].some((k) => !connectedKeys.has(k)),
+            lastReached.get(podKey) ?? null,
+          )
+        ) {
+          meshDebug(
+            `room ${podKey.slice(0, 6)}: members still missing after coming back; reopening`,
+          )
+          void reopen(podKey)
+        }
         if (!firstSeen.has(podKey)) firstSeen.set(podKey, now)
         const inGrace = now - (firstSeen.get(podKey) ?? now) < SIGNALING_GRACE_MS
         status.pods[podKey] = {
@@ -283,8 +343,7 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
       for (const entry of due) {
         const podKey = podKeyOf(entry.url)
         meshDebug(`room ${podKey.slice(0, 6)}: relay credentials due; reopening`)
-        await adapter.removePod(podKey)
-        adapter.addPod(podKey)
+        await reopen(podKey)
       }
     }
 
@@ -301,8 +360,7 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
       lastRetry.set(podKey, now)
       meshDebug(`room ${podKey.slice(0, 6)}: nobody reachable; new credentials, reopening`)
       if (entry?.connection != null) options.onUnreachable?.(entry.connection)
-      await adapter.removePod(podKey)
-      adapter.addPod(podKey)
+      await reopen(podKey)
       void refresh()
     }
 
@@ -316,7 +374,7 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
       if (reason === 'link-lost') {
         // A dropped link says little about this device's network: the rooms stay as they are,
         // and a fresh signaling connection announces them again.
-        options.refreshSignaling?.()
+        options.refreshSignaling?.(reason)
         return
       }
       reaching = true
@@ -334,7 +392,9 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
         // keeps the other side waiting for its own to expire (about 23 s). A page that was
         // online before keeps a current view of the network (measured), so only the person's
         // "try again" checks it and starts the rooms where nobody is connected afresh.
-        options.refreshSignaling?.()
+        options.refreshSignaling?.(reason)
+        if (reason === 'online' || reason === 'visible')
+          for (const entry of entries) rejoinOf(podKeyOf(entry.url)).cameBack(Date.now())
         if (reason !== 'try-again') return
         await options.freshAttempts?.(false)
         // Rooms reopen with fresh offers only once their service answers: a room joined while
@@ -347,8 +407,7 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
         for (const entry of entries) {
           const podKey = podKeyOf(entry.url)
           if (adapter.hasPeersIn(podKey) || !reachable(entry)) continue
-          await adapter.removePod(podKey)
-          adapter.addPod(podKey)
+          await reopen(podKey)
         }
       } finally {
         reaching = false

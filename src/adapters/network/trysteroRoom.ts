@@ -7,12 +7,13 @@
  * network only", never "Google's STUN". App id, room id and password come from the pod secret
  * (roomKeys.ts), so the broker sees only hashed topics and encrypted offers.
  */
-import { joinRoom, getRelaySockets } from '@trystero-p2p/mqtt'
+import { joinRoom, getRelaySockets, selfId } from '@trystero-p2p/mqtt'
 import type { ConnectionSettings } from '../device/deviceStore.ts'
 import { deriveRoomKeys } from '../crypto/roomKeys.ts'
 import { hasReflexiveServers, pathFromStats, type StatsEntry } from './connectionPath.ts'
-import { meshDebug } from './debugLog.ts'
+import { meshDebug, meshDebugOn } from './debugLog.ts'
 import { usableIceServers } from './connectionSettings.ts'
+import { replacesSignaling, type ComeBackReason } from './comeBack.ts'
 import type { Handshake, HandshakeValue, MeshRoom, PathKind, RoomOpener } from './meshRoom.ts'
 
 export interface PodLink {
@@ -63,6 +64,23 @@ function trackedClassOf(Base: typeof RTCPeerConnection): typeof RTCPeerConnectio
     constructor(config?: RTCConfiguration) {
       super({ ...config, iceServers: withoutServers ? [] : currentIceServers() })
       madeConnections.add(this)
+      const n = ++connectionCount
+      connectionNumbers.set(this, n)
+      const trace = () =>
+        meshDebug(
+          `pc#${n} ${this.connectionState}/${this.iceConnectionState}/${this.iceGatheringState}/${this.signalingState}`,
+        )
+      for (const event of [
+        'connectionstatechange',
+        'iceconnectionstatechange',
+        'icegatheringstatechange',
+        'signalingstatechange',
+      ])
+        this.addEventListener(event, trace)
+      this.addEventListener('datachannel', (e) => {
+        const ch = (e as RTCDataChannelEvent).channel
+        ch.addEventListener('close', () => meshDebug(`pc#${n} channel closed`))
+      })
       this.addEventListener('connectionstatechange', () => {
         if (this.connectionState === 'closed') madeConnections.delete(this)
       })
@@ -81,6 +99,11 @@ function trackedClassOf(Base: typeof RTCPeerConnection): typeof RTCPeerConnectio
     }
   } as unknown as typeof RTCPeerConnection
 }
+
+let connectionCount = 0
+let socketCount = 0
+const watchedSockets = new WeakSet<WebSocket>()
+const connectionNumbers = new WeakMap<RTCPeerConnection, number>()
 
 /** The class new connections are made with now (see `renewNetworkView`). */
 let realmClass: typeof RTCPeerConnection | null = null
@@ -202,31 +225,60 @@ const SUBSCRIBE_WINDOW_MS = 10_000
 const abandoned = new WeakSet<WebSocket>()
 
 /**
- * Replaces the signaling connections; returns how many were given up. After a network cut, a
- * connection that still looks open may wait out TCP's retransmission back-off before it carries
- * anything, and closing it does not help: its closing handshake waits the same way (measured: a
- * close asked for during a cut finished 19 s after the link was back, 65 s in all, and only then
- * did the MQTT client connect again). So the socket is closed and the MQTT client is told at
- * once, with the close event it listens for; it connects anew within a second (and every second
- * until the network is back), then subscribes and announces the rooms again. A connection
- * attempt still pending from the cut is abandoned too.
+ * The signaling sockets there were when the browser last said the network was gone, or null
+ * when it has not said so since the last come-back (see `replacesSignaling`).
+ */
+let socketsAtLoss: WeakSet<WebSocket> | null = null
+
+function relaySockets(): WebSocket[] {
+  return Object.values(getRelaySockets() as Record<string, WebSocket | undefined>).filter(
+    (socket): socket is WebSocket => socket !== undefined,
+  )
+}
+
+/** The browser says the network is gone: remember which signaling connections outlive it. */
+export function noteNetworkLost(): void {
+  socketsAtLoss = new WeakSet(relaySockets())
+}
+globalThis.addEventListener?.('offline', noteNetworkLost)
+
+const SOCKET_STATES = ['connecting', 'open', 'closing', 'closed'] as const
+
+/**
+ * Replaces the signaling connections that may be dead (see `replacesSignaling`); returns how
+ * many were given up. After a network cut, a connection that still looks open may wait out
+ * TCP's retransmission back-off before it carries anything, and closing it does not help: its
+ * closing handshake waits the same way (measured: a close asked for during a cut finished 19 s
+ * after the link was back, 65 s in all, and only then did the MQTT client connect again). So
+ * the socket is closed and the MQTT client is told at once, with the close event it listens
+ * for; it connects anew within a second (and every second until the network is back), then
+ * subscribes and announces the rooms again. A connection attempt still pending from the cut is
+ * abandoned too; one opened since the network came back is kept.
  *
  * Not while a room is still subscribing: Trystero's subscription for a room fails with the
  * connection it was sent on, and that room would never announce itself again.
  */
-export function refreshSignaling(now = Date.now()): number {
+export function refreshSignaling(reason: ComeBackReason, now = Date.now()): number {
   if (now - lastRoomOpenedAt < SUBSCRIBE_WINDOW_MS) return 0
+  const lossSeen = socketsAtLoss !== null
   let replaced = 0
-  for (const socket of Object.values(getRelaySockets() as Record<string, WebSocket | undefined>)) {
-    if (socket === undefined || socket.readyState === WebSocket.CLOSED || abandoned.has(socket))
+  for (const socket of relaySockets()) {
+    if (abandoned.has(socket)) continue
+    const view = {
+      state: SOCKET_STATES[socket.readyState] ?? 'closed',
+      outlivedLoss: socketsAtLoss?.has(socket) ?? false,
+    }
+    if (!replacesSignaling(view, reason, lossSeen)) {
+      if (view.state === 'open') meshDebug('signaling kept: opened since the network came back')
       continue
+    }
     abandoned.add(socket)
-    const wasConnecting = socket.readyState === WebSocket.CONNECTING
     socket.close()
     // A connection attempt closes at once; an open or closing one only after its handshake.
-    if (!wasConnecting) socket.dispatchEvent(new CloseEvent('close', { code: 1006 }))
+    if (view.state !== 'connecting') socket.dispatchEvent(new CloseEvent('close', { code: 1006 }))
     replaced++
   }
+  if (reason === 'online') socketsAtLoss = null
   return replaced
 }
 
@@ -272,13 +324,21 @@ export function trysteroRoomOpener(
       },
       keys.roomId,
       {
-        onPeerHandshake: (peer, send, receive, isInitiator) =>
-          handshake(
-            peer,
-            (data) => send(data as never),
-            async () => (await receive()).data as HandshakeValue,
-            isInitiator,
-          ),
+        onPeerHandshake: async (peer, send, receive, isInitiator) => {
+          meshDebug(`room ${podKey.slice(0, 6)}: handshake with ${peer} starts`)
+          try {
+            await handshake(
+              peer,
+              (data) => send(data as never),
+              async () => (await receive()).data as HandshakeValue,
+              isInitiator,
+            )
+            meshDebug(`room ${podKey.slice(0, 6)}: handshake with ${peer} done`)
+          } catch (error) {
+            meshDebug(`room ${podKey.slice(0, 6)}: handshake with ${peer} failed: ${error}`)
+            throw error
+          }
+        },
         handshakeTimeoutMs: 15_000,
         onJoinError: (details) => {
           meshDebug(`room ${podKey.slice(0, 6)}: ${details.error}`)
@@ -287,6 +347,34 @@ export function trysteroRoomOpener(
         },
       },
     )
+    meshDebug(`room ${podKey.slice(0, 6)}: self ${selfId}`)
+    // With the connection log on: which connection each peer is on, and its state, as it changes.
+    let lastMap = ''
+    const mapTimer = setInterval(() => {
+      if (!meshDebugOn()) return
+      for (const socket of relaySockets()) {
+        if (watchedSockets.has(socket)) continue
+        const k = ++socketCount
+        watchedSockets.add(socket)
+        meshDebug(`socket#${k} seen (${SOCKET_STATES[socket.readyState]})`)
+        socket.addEventListener('open', () => meshDebug(`socket#${k} open`))
+        socket.addEventListener('close', (e) =>
+          meshDebug(`socket#${k} close ${e.isTrusted ? 'real' : 'synthetic'}`),
+        )
+        socket.addEventListener('message', (e) => {
+          const size = (e.data as ArrayBuffer).byteLength ?? 0
+          if (size > 60) meshDebug(`socket#${k} message ${size} bytes`)
+        })
+      }
+      const map = Object.entries(room.getPeers())
+        .map(
+          ([id, pc]) =>
+            `${id}=pc#${connectionNumbers.get(pc) ?? '?'}:${pc.connectionState}/${pc.iceConnectionState}`,
+        )
+        .join(' ')
+      if (map !== lastMap) meshDebug(`room ${podKey.slice(0, 6)} peers: ${map}`)
+      lastMap = map
+    }, 500)
     const action = room.makeAction<Uint8Array>('tend-sync')
     mesh = {
       onMessage: null,
@@ -303,17 +391,35 @@ export function trysteroRoomOpener(
         if (stalled > 0)
           meshDebug(`room ${podKey.slice(0, 6)}: closed ${stalled} stalled connections`)
         serversByRoom.delete(podKey)
+        clearInterval(mapTimer)
         await room.leave()
       },
     }
     action.onMessage = (data, { peerId }) => mesh.onMessage?.(data, peerId)
+    // The connection each joined peer came over. When Trystero lets a peer go (its link was
+    // `disconnected` for 5 s, its channel closed, it left), it forgets the connection but does
+    // not close it: measured after a 12 s cut, both ends recovered by themselves to
+    // `connected` with their data channels open, unused by either side, for the life of the
+    // page. Worse, had one end kept it, it would hold the link for live and ignore the other's
+    // fresh offers. So it is closed here: both ends see the link end and make fresh offers.
+    const joinedOver = new Map<string, RTCPeerConnection>()
     room.onPeerJoin = (peer) => {
       meshDebug(`room ${podKey.slice(0, 6)}: ${peer} joined`)
+      const connection = room.getPeers()[peer]
+      if (connection !== undefined) joinedOver.set(peer, connection)
       mesh.onPeerJoin?.(peer)
     }
     room.onPeerLeave = (peer) => {
       meshDebug(`room ${podKey.slice(0, 6)}: ${peer} left`)
-      mesh.onPeerLeave?.(peer)
+      const connection = joinedOver.get(peer)
+      joinedOver.delete(peer)
+      // Still connected as it goes: the peer sent "leave" over a working link.
+      const departed = connection?.connectionState === 'connected'
+      if (connection !== undefined && connection.connectionState !== 'closed') {
+        connection.close()
+        madeConnections.delete(connection)
+      }
+      mesh.onPeerLeave?.(peer, departed)
     }
     return mesh
   }

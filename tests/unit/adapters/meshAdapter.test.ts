@@ -161,15 +161,26 @@ describe('TendMeshAdapter: a lost link', () => {
     a.connect('a' as PeerId)
     b.connect('b' as PeerId)
     await waitFor(() => a.hasPeersIn(POD), 'a and b to meet')
-    return { a, b, lost }
+    return { a, b, lost, hub }
   }
 
   it('reports a link that went away, so the device tries to reach the members again', async () => {
-    const { a, b, lost } = await metPair()
+    const { a, b, lost, hub } = await metPair()
     // B's device drops off the network: its room goes away under A.
-    b.disconnect()
+    hub.drop(POD, 't2') // B's transport id: A's room opened first
     await waitFor(() => !a.hasPeersIn(POD), 'a to notice')
     expect(lost).toEqual([POD])
+    a.disconnect()
+    b.disconnect()
+  })
+
+  // Regression: a member who reopened its room looked like a lost link to the others, who
+  // replaced their signaling connections and lost the offers on their way to them.
+  it('does not report a member who left the room over a working link', async () => {
+    const { a, b, lost } = await metPair()
+    await b.removePod(POD)
+    await waitFor(() => !a.hasPeersIn(POD), 'a to notice')
+    expect(lost).toEqual([])
     a.disconnect()
   })
 

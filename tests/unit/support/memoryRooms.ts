@@ -86,22 +86,28 @@ export class MemoryRoomHub {
     queueMicrotask(() => target.room.onMessage?.(copy, from))
   }
 
-  leave(podKey: string, id: string): void {
+  /** `id` leaves `podKey`'s room; `departed` false when its link died instead. */
+  leave(podKey: string, id: string, departed = true): void {
     const members = this.#rooms.get(podKey)
     const me = [...(members ?? [])].find((m) => m.id === id)
     if (members === undefined || me === undefined) return
     members.delete(me)
     for (const other of members) {
-      if (other.room.peers.delete(id)) other.room.onPeerLeave?.(id)
+      if (other.room.peers.delete(id)) other.room.onPeerLeave?.(id, departed)
       me.room.peers.delete(other.id)
     }
+  }
+
+  /** `id`'s device drops off the network: its room goes away under the others. */
+  drop(podKey: string, id: string): void {
+    this.leave(podKey, id, false)
   }
 }
 
 export class MemoryRoom implements MeshRoom {
   onMessage: ((data: Uint8Array, peer: string) => void) | null = null
   onPeerJoin: ((peer: string) => void) | null = null
-  onPeerLeave: ((peer: string) => void) | null = null
+  onPeerLeave: ((peer: string, departed: boolean) => void) | null = null
   onUnreachable: ((peer: string) => void) | null = null
   readonly peers = new Set<string>()
   constructor(
