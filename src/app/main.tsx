@@ -53,7 +53,7 @@ async function start(): Promise<void> {
     shareRules,
   })
   shareRules.onChange(() => repo.shareConfigChanged())
-  const pods = createPodStore(repo, shareRules)
+  const pods = createPodStore(repo, shareRules, deviceKeys.publicKeyText)
   const notes = createNotesStore(repo, shareRules)
   const linkOf = async (podKey: string) => {
     const entry = await device.getPod(`automerge:${podKey}`)

@@ -50,6 +50,17 @@ export interface NotesBinding {
   onSaved(listener: (saved: boolean) => void): () => void
 }
 
+/** One earlier version of a meeting's notes. */
+export interface NotesVersion {
+  at: number
+  /** The notes' heads at the end of that spell of typing. */
+  heads: string[]
+  text: string
+}
+
+/** Typing more than this far apart (or on another device) is a new version. */
+const VERSION_GAP_S = 2 * 60
+
 /** How soon after a change the notes are written to storage: a crash loses at most this much. */
 const SAVE_AFTER_MS = 250
 
@@ -70,6 +81,13 @@ export interface NotesStore {
   open(url: string, podUrl: string): Promise<NotesBinding | null>
   /** Loads a notes document so the repo offers it to peers (only loaded documents are announced). */
   keepOpen(url: string, podUrl: string): Promise<void>
+  /**
+   * The earlier versions of a meeting's notes, newest first: the text as it stood after each
+   * spell of typing (changes minutes apart start a new one). Null when the notes are not here.
+   */
+  versions(url: string, podUrl: string): Promise<NotesVersion[] | null>
+  /** Brings an earlier version's text back, as a new edit everyone sees (nothing is erased). */
+  restoreVersion(url: string, podUrl: string, heads: readonly string[]): Promise<void>
   /** A meeting's notes document as bytes (its whole history), or null when it is not here. */
   exportNotes(podUrl: string, meetingId: string): Promise<Uint8Array | null>
   /**
@@ -230,6 +248,50 @@ export function createNotesStore(repo: Repo, shareRules: ShareRules): NotesStore
 
     async keepOpen(url, podUrl) {
       if (belongsTo(url, podUrl)) await find(url)
+    },
+
+    async versions(url, podUrl) {
+      if (!belongsTo(url, podUrl)) return null
+      const handle = await find(url)
+      if (handle === null || !handle.isReady()) return null
+      const doc = handle.doc()
+      const changes = Automerge.getAllChanges(doc).map((c) => Automerge.decodeChange(c))
+      const ends: number[] = []
+      changes.forEach((c, i) => {
+        const next = changes[i + 1]
+        // A version ends where typing paused for minutes or another device took over.
+        const last =
+          next === undefined || next.actor !== c.actor || next.time - c.time > VERSION_GAP_S
+        if (c.time !== 0 && last) ends.push(i + 1)
+      })
+      return ends
+        .reverse()
+        .slice(0, 30)
+        .map((end) => {
+          const prefix = changes.slice(0, end)
+          const depended = new Set(prefix.flatMap((c) => c.deps))
+          const heads = prefix.filter((c) => !depended.has(c.hash)).map((c) => c.hash)
+          const text = (Automerge.view(doc, heads) as Partial<NotesDoc>).text
+          return {
+            at: (changes[end - 1]?.time ?? 0) * 1000,
+            heads,
+            text: typeof text === 'string' ? text : '',
+          }
+        })
+    },
+
+    async restoreVersion(url, podUrl, heads) {
+      if (!belongsTo(url, podUrl)) throw new Error('These notes are not this pod’s.')
+      const handle = await find(url)
+      if (handle === null || !handle.isReady())
+        throw new Error('These notes are not on this device.')
+      if (!Automerge.hasHeads(handle.doc(), [...heads]))
+        throw new Error('That version is not in these notes’ history on this device.')
+      const text = (Automerge.view(handle.doc(), [...heads]) as Partial<NotesDoc>).text
+      handle.change((doc) =>
+        Automerge.updateText(doc, ['text'], typeof text === 'string' ? text : ''),
+      )
+      await repo.flush([handle.documentId])
     },
 
     async exportNotes(podUrl, meetingId) {

@@ -17,6 +17,8 @@ import type { ShareRules } from './shareRules.ts'
 import { documentIdOf, notesDocumentIdOf, proveNotesLinks } from './notesIdentity.ts'
 import { slotMeetingChange } from './slotMeetings.ts'
 import { attendanceDisagreements } from './attendanceConflicts.ts'
+import { changeMessage, podHistory, restoreInto, type HistoryEvent } from './podHistory.ts'
+import { memberForDevice } from '../../domain/podQueries.ts'
 import { ownEntry } from '../../schema/idMap.ts'
 import { slotMeetingRecord, type AttendanceDisagreement } from '../../domain/meetings.ts'
 import { findMeetingForSlot, isSlot } from '../../domain/rhythm.ts'
@@ -65,6 +67,13 @@ export interface PodStore {
   removeFromDevice(url: string): Promise<void>
   /** Bytes the pod and the notes of its meetings take here (as saved), or null if not here. */
   storedBytes(url: string): Promise<{ pod: number; notes: number; notesDocuments: number } | null>
+  /** The pod's history in plain words, newest first (see podHistory.ts); null if not here. */
+  history(url: string): HistoryEvent[] | null
+  /**
+   * Makes the pod's content what it was at `heads` (from a history event), as one new change
+   * that names who restored it: nothing is erased, and the restore can itself be undone.
+   */
+  restore(url: string, heads: readonly string[]): Promise<void>
   /** Loads a pod so the repo offers it to peers (only loaded documents are announced). */
   keepOpen(url: string): Promise<void>
   /** The pod as loaded now (parsed), or null if it is not here yet. Synchronous, cheap. */
@@ -94,7 +103,12 @@ export function isPodUrl(url: string): boolean {
 
 const RETRY_LIMIT = 60
 
-export function createPodStore(repo: Repo, shareRules: ShareRules): PodStore {
+export function createPodStore(
+  repo: Repo,
+  shareRules: ShareRules,
+  /** This device's public key: a change records the member it is listed under (history). */
+  deviceKey: string | null = null,
+): PodStore {
   const handles = new Map<string, Promise<DocHandle<PodDoc> | null>>()
   const loaded = new Map<string, DocHandle<PodDoc>>()
   const views = new Map<string, { heads: string; view: PodDoc | null }>()
@@ -234,10 +248,14 @@ export function createPodStore(repo: Repo, shareRules: ShareRules): PodStore {
       const before = repaired.get(handle.url)
       if (parsed.problems.length > 0) repaired.set(handle.url, parsed.problems)
       try {
-        handle.change((doc) => {
-          repairPodDoc(doc, parsed.view, parsed.problems)
-          result = command(doc)
-        })
+        const by = deviceKey === null ? null : memberForDevice(parsed.view, deviceKey)?.id
+        handle.change(
+          (doc) => {
+            repairPodDoc(doc, parsed.view, parsed.problems)
+            result = command(doc)
+          },
+          { message: changeMessage(by ?? null) },
+        )
       } catch (error) {
         if (before === undefined) repaired.delete(handle.url)
         else repaired.set(handle.url, before)
@@ -336,6 +354,34 @@ export function createPodStore(repo: Repo, shareRules: ShareRules): PodStore {
       }
       const stored = await repo.storageSubsystem?.loadDocData(handle.documentId)
       return { pod: stored?.length ?? Automerge.save(handle.doc()).length, notes, notesDocuments }
+    },
+
+    history(url) {
+      const handle = loaded.get(url)
+      return handle?.isReady() === true ? podHistory(handle.doc()) : null
+    },
+
+    async restore(url, heads) {
+      const handle = await open(url)
+      if (handle === null || !handle.isReady())
+        throw new Error('This pod is not open on this device.')
+      const doc = handle.doc()
+      if (!Automerge.hasHeads(doc, [...heads]))
+        throw new Error('That point is not in this pod’s history on this device.')
+      const earlier = Automerge.toJS(Automerge.view(doc, [...heads])) as unknown as Record<
+        string,
+        unknown
+      >
+      const parsed = parsePodDoc(earlier)
+      if (!parsed.ok)
+        throw new Error('The pod could not be read at that point, so it was not restored.')
+      const current = parsePodDoc(doc)
+      const by =
+        deviceKey === null || !current.ok ? null : memberForDevice(current.view, deviceKey)?.id
+      handle.change((d) => restoreInto(d as unknown as Record<string, unknown>, earlier), {
+        message: changeMessage(by ?? null, true),
+      })
+      await repo.flush([handle.documentId])
     },
 
     async keepOpen(url) {

@@ -2,6 +2,9 @@ import { useEffect, useRef, useState } from 'react'
 import { EditorView, minimalSetup } from 'codemirror'
 import type { NotesBinding } from '../../adapters/automerge/notesStore.ts'
 import { useNotes, useNotesPresence, useNotesSaved, useStartCircle } from '../../hooks/useCircle.ts'
+import { useNotesVersions } from '../../hooks/useHistory.ts'
+import { formatDateTime, messageOf } from '../common/labels.ts'
+import { ErrorText } from './attempt.tsx'
 
 /**
  * The circle's shared notes: a CodeMirror editor bound to the meeting's notes document, so
@@ -61,6 +64,13 @@ export function NotesPanel(props: {
               {saved ? 'Saved on this device.' : 'Saving…'}
             </p>
           )}
+          {props.notesUrl !== null && (
+            <EarlierVersions
+              podUrl={props.url}
+              notesUrl={props.notesUrl}
+              readOnly={props.readOnly}
+            />
+          )}
         </>
       )}
     </section>
@@ -92,4 +102,55 @@ function NotesEditor(props: { binding: NotesBinding; readOnly: boolean }) {
     return () => view.destroy()
   }, [binding, readOnly])
   return <div ref={host} className="notes-editor" />
+}
+
+/**
+ * "Earlier versions" of the notes: the text after each spell of typing, newest first. Bringing
+ * one back is a new edit everyone sees; the version it replaces stays in the list.
+ */
+function EarlierVersions(props: { podUrl: string; notesUrl: string; readOnly: boolean }) {
+  const [open, setOpen] = useState(false)
+  const { versions, bringBack } = useNotesVersions(props.podUrl, props.notesUrl, open)
+  const [error, setError] = useState<string | null>(null)
+  const [done, setDone] = useState<string | null>(null)
+  const run = async (heads: readonly string[], at: number) => {
+    setError(null)
+    try {
+      await bringBack(heads)
+      setDone(`Brought back the notes as they were at ${formatDateTime(at)}.`)
+    } catch (e) {
+      setError(messageOf(e))
+    }
+  }
+  return (
+    <details onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
+      <summary>Earlier versions</summary>
+      {done !== null && <p role="status">{done}</p>}
+      <ErrorText error={error} />
+      {versions === null ? (
+        <p>Reading the versions…</p>
+      ) : (
+        <ol className="plain" data-testid="notes-versions">
+          {versions.map((v, i) => (
+            <li key={v.heads.join(',')} data-testid="notes-version">
+              <p>
+                <span className="muted">{formatDateTime(v.at)}</span>
+                {i === 0 && ' (now)'}:{' '}
+                {v.text.trim() === '' ? (
+                  <em>empty</em>
+                ) : (
+                  `${v.text.trim().slice(0, 80)}${v.text.trim().length > 80 ? '…' : ''}`
+                )}
+              </p>
+              {!props.readOnly && i > 0 && (
+                <button type="button" onClick={() => void run(v.heads, v.at)}>
+                  Bring this version back
+                </button>
+              )}
+            </li>
+          ))}
+        </ol>
+      )}
+    </details>
+  )
 }

@@ -18,6 +18,7 @@ import { DisagreementNotice } from '../circle/DisagreementNotice.tsx'
 import { InvitePanel } from './InvitePanel.tsx'
 import { InsightNav } from '../vitality/InsightNav.tsx'
 import { RemovePodFromDevice, SavePodCopy } from './PodFileActions.tsx'
+import { PodHistory } from './PodHistory.tsx'
 import { StageSelect } from '../common/StageSelect.tsx'
 import {
   POD_KIND_SHORT,
@@ -78,6 +79,7 @@ export function PodOverview(props: { url: string }) {
       )}
       {!readOnly && <AddMemberForm url={props.url} />}
       <SavePodCopy url={props.url} podName={view.pod.name} canLink={!readOnly} />
+      <PodHistory url={props.url} view={view} readOnly={readOnly} />
       <RemovePodFromDevice url={props.url} podName={view.pod.name} />
     </>
   )
