@@ -11,6 +11,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb'
 import type { JourneyStage } from '../../schema/podDocument.ts'
 import { completeKeys, generateDeviceKeys, type DeviceKeys } from '../crypto/deviceIdentity.ts'
+import { completeSealingKeys, generateSealingKeys, type SealingKeys } from '../crypto/sealing.ts'
 
 export interface DeviceProfile {
   displayName: string
@@ -82,6 +83,8 @@ export interface DeviceStore {
   removePod(url: string): Promise<void>
   /** The device's signing keys, created on first use. */
   keys(): Promise<DeviceKeys>
+  /** The device's X25519 sealing keys (new pod secrets are sealed to them), created on first use. */
+  sealingKeys(): Promise<SealingKeys>
   /** Calls `listener` after any write, in this tab or another. Returns an unsubscribe. */
   subscribe(listener: () => void): () => void
   close(): void
@@ -108,6 +111,23 @@ export async function openDeviceStore(name = 'tend-device'): Promise<DeviceStore
     channel.postMessage('changed')
   }
   let keysPromise: Promise<DeviceKeys> | null = null
+  let sealingPromise: Promise<SealingKeys> | null = null
+  /** Reads a key pair stored under `name`, or stores `fresh()` — the first of racing tabs wins. */
+  const keyPair = async <T>(
+    name: string,
+    fresh: () => Promise<T & { privateKey: CryptoKey; publicKey: CryptoKey }>,
+    complete: (privateKey: CryptoKey, publicKey: CryptoKey) => Promise<T>,
+  ): Promise<T> => {
+    const stored = await db.get('keys', name)
+    if (stored !== undefined) return complete(stored.privateKey, stored.publicKey)
+    const made = await fresh()
+    const tx = db.transaction('keys', 'readwrite')
+    const again = await tx.store.get(name)
+    if (again === undefined)
+      await tx.store.put({ privateKey: made.privateKey, publicKey: made.publicKey }, name)
+    await tx.done
+    return again === undefined ? made : complete(again.privateKey, again.publicKey)
+  }
 
   return {
     async getProfile() {
@@ -139,20 +159,13 @@ export async function openDeviceStore(name = 'tend-device'): Promise<DeviceStore
       changed()
     },
     keys() {
-      keysPromise ??= (async () => {
-        const stored = await db.get('keys', 'device')
-        if (stored !== undefined) return completeKeys(stored.privateKey, stored.publicKey)
-        const fresh = await generateDeviceKeys()
-        // Two tabs may race to create keys: the first write wins and both use it.
-        const tx = db.transaction('keys', 'readwrite')
-        const again = await tx.store.get('device')
-        if (again === undefined) {
-          await tx.store.put({ privateKey: fresh.privateKey, publicKey: fresh.publicKey }, 'device')
-        }
-        await tx.done
-        return again === undefined ? fresh : completeKeys(again.privateKey, again.publicKey)
-      })()
+      // Two tabs may race to create keys: the first write wins and both use it.
+      keysPromise ??= keyPair('device', generateDeviceKeys, completeKeys)
       return keysPromise
+    },
+    sealingKeys() {
+      sealingPromise ??= keyPair('sealing', generateSealingKeys, completeSealingKeys)
+      return sealingPromise
     },
     subscribe(listener) {
       listeners.add(listener)
