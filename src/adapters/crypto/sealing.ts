@@ -90,9 +90,7 @@ export async function seal(
     false,
     [],
   )
-  const ephemeral = (await crypto.subtle.generateKey(X25519, true, [
-    'deriveBits',
-  ])) as CryptoKeyPair
+  const ephemeral = (await crypto.subtle.generateKey(X25519, true, ['deriveBits'])) as CryptoKeyPair
   const ephemeralRaw = new Uint8Array(await crypto.subtle.exportKey('raw', ephemeral.publicKey))
   const shared = await crypto.subtle.deriveBits(
     { name: 'X25519', public: recipient },
