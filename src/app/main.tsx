@@ -19,6 +19,8 @@ import { randomBytes, randomId, toBase64Url } from '../adapters/crypto/encoding.
 import { startMeshService } from '../adapters/network/meshService.ts'
 import { createPodAdmission } from '../adapters/network/podAdmission.ts'
 import { meshDebug } from '../adapters/network/debugLog.ts'
+import { parseRoomKey } from '../adapters/network/lobbies.ts'
+import { createPodKeeper } from '../adapters/network/podKeeper.ts'
 import {
   closeStalledConnections,
   refreshSignaling,
@@ -53,10 +55,16 @@ async function start(): Promise<void> {
   shareRules.onChange(() => repo.shareConfigChanged())
   const pods = createPodStore(repo, shareRules)
   const notes = createNotesStore(repo, shareRules)
-  const linkOf = async (podKey: string) => {
+  // A pod's room opens on its current secret; a lobby (podKey~epoch) on that former secret.
+  const linkOf = async (roomKey: string) => {
+    const { podKey, lobbyEpoch } = parseRoomKey(roomKey)
     const entry = await device.getPod(`automerge:${podKey}`)
-    return entry?.secret != null && entry.connection !== null
-      ? { secret: entry.secret, connection: entry.connection }
+    const secret =
+      lobbyEpoch === null
+        ? (entry?.secret ?? null)
+        : (entry?.formerSecrets?.find((f) => f.epoch === lobbyEpoch)?.secret ?? null)
+    return secret !== null && entry != null && entry.connection !== null
+      ? { secret, connection: entry.connection }
       : null
   }
   const ice = createIceSource(
@@ -81,6 +89,13 @@ async function start(): Promise<void> {
       now: () => Date.now(),
     }),
     signalingReachable,
+    keeper: createPodKeeper({
+      device,
+      pods,
+      ring: async () => ({ keys: deviceKeys, sealing: await device.sealingKeys() }),
+      now: () => Date.now(),
+      newId: randomId,
+    }),
     refreshSignaling: () => void refreshSignaling(),
     freshAttempts: async (startedOffline) => {
       const view = await renewNetworkView({ startedOffline })

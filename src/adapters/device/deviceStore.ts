@@ -54,6 +54,16 @@ export interface PodEntry {
    * panel can say how many changes are still waiting for each. Absent in older entries.
    */
   heldByKey?: Record<string, string[]>
+  /** The key epoch of `secret` (0: the pod's first secret). Absent: not known yet. */
+  epoch?: number
+  /**
+   * Secrets of earlier epochs (newest first, a few at most): their rooms stay open as lobbies
+   * where a member's device that was away during a re-key finds the others and learns the new
+   * secret; only active members' devices are let in there.
+   */
+  formerSecrets?: { secret: string; epoch: number }[]
+  /** Set when this device sees it was removed from the pod: it joins no room of it again. */
+  removed?: { at: number; byName: string | null; wholeMember: boolean } | null
 }
 
 export interface PendingJoin {

@@ -19,6 +19,9 @@ import { TendMeshAdapter, type Admission } from './meshAdapter.ts'
 import { meshDebug } from './debugLog.ts'
 import type { PathKind, RoomOpener } from './meshRoom.ts'
 import { ComeBackPolicy, HIDDEN_LONG_MS, type ComeBackReason } from './comeBack.ts'
+import { lobbyKey, parseRoomKey } from './lobbies.ts'
+import type { PodKeeper } from './podKeeper.ts'
+import { keyStateOf } from '../crypto/podKeyring.ts'
 
 export interface PodMeshStatus {
   /**
@@ -77,10 +80,17 @@ export interface MeshServiceOptions {
    * attempt in progress was hopeless and is dropped.
    */
   freshAttempts?: (startedOffline: boolean) => Promise<boolean>
+  /** Keeps each pod's secret on its current key epoch (see podKeeper.ts), after every sync. */
+  keeper?: PodKeeper
   lockName?: string
   channelName?: string
   statusEveryMs?: number
 }
+
+/** How long a re-keyed room waits for its peers to hold this device's changes before it moves. */
+const MOVE_WAIT_MS = 8_000
+/** How long a device removed from a pod may stay connected before it is no longer served. */
+const REMOVED_SERVED_MS = 10_000
 
 /** A pod's room is reopened at most this often when members cannot be reached. */
 const RETRY_UNREACHABLE_MS = 20_000
@@ -139,11 +149,28 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
   const lead = async (): Promise<void> => {
     leading = true
     const { repo, device, pods, shareRules } = options
+    // A peer may be in a pod's room and in one of its lobbies: it is served the pod while it is
+    // in any of them.
+    const roomsOfPeer = new Map<string, Set<string>>()
+    const admit = (peerId: PeerId, roomKey: string) => {
+      const rooms = roomsOfPeer.get(peerId) ?? new Set<string>()
+      rooms.add(roomKey)
+      roomsOfPeer.set(peerId, rooms)
+      shareRules.admitPeer(peerId, parseRoomKey(roomKey).podKey)
+    }
+    const dismiss = (peerId: PeerId, roomKey: string) => {
+      const rooms = roomsOfPeer.get(peerId)
+      rooms?.delete(roomKey)
+      const { podKey } = parseRoomKey(roomKey)
+      if (rooms !== undefined && [...rooms].some((r) => parseRoomKey(r).podKey === podKey)) return
+      if (rooms?.size === 0) roomsOfPeer.delete(peerId)
+      shareRules.dismissPeer(peerId, podKey)
+    }
     const adapter = new TendMeshAdapter({
       openRoom: options.openRoom,
       admission: options.admission,
-      onAdmit: (peerId: PeerId, podKey: string) => shareRules.admitPeer(peerId, podKey),
-      onDismiss: (peerId: PeerId, podKey: string) => shareRules.dismissPeer(peerId, podKey),
+      onAdmit: admit,
+      onDismiss: dismiss,
       onPeersChanged: () => {
         if (adapter.connectedPeers().length > 0) policy.reached()
         void refresh()
@@ -173,9 +200,20 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
     // a page no view of the network even after it returns (see trysteroRoom.renewNetworkView),
     // and every attempt made before would fail and hold the other side up for half a minute.
     let roomsAllowed = globalThis.navigator?.onLine !== false
+    /** The secret each joined pod room was opened with. */
+    const roomSecrets = new Map<string, string>()
+    // A device removed from a pod joins none of its rooms again (it keeps its own copy).
     const syncPods = async () => {
-      entries = (await device.listPods()).filter((e) => e.secret !== null && e.connection !== null)
-      const keys = new Set(entries.map((e) => podKeyOf(e.url)))
+      entries = (await device.listPods()).filter(
+        (e) => e.secret !== null && e.connection !== null && e.removed == null,
+      )
+      const keys = new Set<string>()
+      for (const entry of entries) {
+        const podKey = podKeyOf(entry.url)
+        keys.add(podKey)
+        if (entry.pendingJoin === null)
+          for (const former of entry.formerSecrets ?? []) keys.add(lobbyKey(podKey, former.epoch))
+      }
       for (const entry of entries) {
         const podKey = podKeyOf(entry.url)
         shareRules.registerDocument(podKey, podKey)
@@ -185,14 +223,69 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
         }
         if (!joined.has(podKey)) {
           joined.add(podKey)
+          roomSecrets.set(podKey, entry.secret ?? '')
           adapter.addPod(podKey)
           void loadInBackground(entry.url).then(() => keepNotesOpen(entry.url))
+        } else if (roomSecrets.get(podKey) !== entry.secret) {
+          // A new key epoch: the room moves to the new secret once the members here hold what
+          // this device has (a removed device learns that it was removed).
+          roomSecrets.set(podKey, entry.secret ?? '')
+          void moveRoom(entry.url, podKey)
+        }
+        if (entry.pendingJoin !== null) continue
+        for (const former of entry.formerSecrets ?? []) {
+          const lobby = lobbyKey(podKey, former.epoch)
+          if (joined.has(lobby)) continue
+          joined.add(lobby)
+          adapter.addPod(lobby)
         }
       }
-      for (const podKey of [...joined]) {
-        if (!keys.has(podKey)) {
-          joined.delete(podKey)
-          void adapter.removePod(podKey)
+      for (const roomKey of [...joined]) {
+        if (!keys.has(roomKey)) {
+          joined.delete(roomKey)
+          roomSecrets.delete(roomKey)
+          void adapter.removePod(roomKey)
+        }
+      }
+    }
+
+    const peersHold = (url: string, podKey: string): boolean => {
+      const heads = pods.heads(url)
+      return adapter
+        .connectedPeers()
+        .filter((p) => p.pods.includes(podKey) && p.storageId !== null)
+        .every((p) => sameHeads(pods.syncInfo(url, p.storageId ?? '')?.heads ?? null, heads))
+    }
+    const moveRoom = async (url: string, podKey: string) => {
+      const until = Date.now() + MOVE_WAIT_MS
+      while (Date.now() < until && !peersHold(url, podKey))
+        await new Promise((resolve) => setTimeout(resolve, 200))
+      meshDebug(`room ${podKey.slice(0, 6)}: moves to the new key epoch`)
+      await adapter.removePod(podKey)
+      if (joined.has(podKey)) adapter.addPod(podKey)
+    }
+
+    // A device removed from a pod while connected is served until it holds the removal (so it
+    // can say why it was removed), for a few seconds at most, then no more.
+    const removedSince = new Map<string, number>()
+    const dropRemovedPeers = async (entry: PodEntry, now: number) => {
+      const view = pods.peek(entry.url)
+      if (view === null) return
+      const podKey = podKeyOf(entry.url)
+      const connected = adapter.connectedPeers().filter((p) => p.pods.includes(podKey))
+      if (connected.length === 0) return
+      const state = await keyStateOf(view, podKey)
+      if (state.removedDevices.size === 0) return
+      const heads = pods.heads(entry.url)
+      for (const peer of connected) {
+        const key = publicKeyOf(peer.credentials)
+        if (key === null || !state.removedDevices.has(key)) continue
+        const first = removedSince.get(peer.peerId) ?? now
+        removedSince.set(peer.peerId, first)
+        const info = peer.storageId === null ? null : pods.syncInfo(entry.url, peer.storageId)
+        if (now - first > REMOVED_SERVED_MS || sameHeads(info?.heads ?? null, heads)) {
+          meshDebug(`room ${podKey.slice(0, 6)}: a removed device is no longer served`)
+          shareRules.dismissPeer(peer.peerId, podKey)
         }
       }
     }
@@ -212,6 +305,8 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
       for (const entry of entries) {
         const podKey = podKeyOf(entry.url)
         keepNotesOpen(entry.url)
+        if (options.keeper !== undefined) void options.keeper.tend(entry)
+        void dropRemovedPeers(entry, now)
         const heads = pods.heads(entry.url)
         const podPeers: PodMeshStatus['peers'] = []
         const lastSync = { ...entry.lastSyncByKey }

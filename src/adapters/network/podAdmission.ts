@@ -11,6 +11,12 @@
  * A device that is joining (it has the invite but not yet the pod) admits peers that reached
  * its room — which needed the pod secret — and proved their key; it learns the member list
  * from them.
+ *
+ * Removal (schema 6): a device removed from the pod, or whose member was removed, is refused;
+ * so is an invite made on a removed device. A former secret's room (a lobby, see lobbies.ts)
+ * lets in only active members' devices, never an invite: an invite link made before a re-key
+ * carries the old secret, so it leads only there — and its proof, made with the old secret,
+ * does not verify under the new one either.
  */
 import type { PodDoc } from '../../schema/podDocument.ts'
 import { memberForDevice } from '../../domain/podQueries.ts'
@@ -19,6 +25,8 @@ import { deviceIdOf, sign, verify, type DeviceKeys } from '../crypto/deviceIdent
 import { deviceIdOfPeer } from '../automerge/createRepo.ts'
 import type { PodEntry } from '../device/deviceStore.ts'
 import { checkInviteProof, inviteProof } from './invite.ts'
+import { keyStateOf } from '../crypto/podKeyring.ts'
+import { parseRoomKey } from './lobbies.ts'
 import type { Admission } from './meshAdapter.ts'
 import type { HandshakeValue } from './meshRoom.ts'
 
@@ -36,9 +44,10 @@ const challenge = (podKey: string, nonce: string) =>
 
 export function createPodAdmission(options: PodAdmissionOptions): Admission {
   return {
-    async credentials(podKey) {
+    async credentials(roomKey) {
+      const { podKey, lobbyEpoch } = parseRoomKey(roomKey)
       const entry = await options.entryOf(podKey)
-      const join = entry?.pendingJoin ?? null
+      const join = lobbyEpoch !== null ? null : (entry?.pendingJoin ?? null)
       const invite =
         join === null || entry?.secret == null
           ? null
@@ -54,20 +63,28 @@ export function createPodAdmission(options: PodAdmissionOptions): Admission {
       return { publicKey: options.keys.publicKeyText, invite }
     },
 
-    async sign(podKey, nonce) {
-      return sign(options.keys, challenge(podKey, nonce))
+    async sign(roomKey, nonce) {
+      return sign(options.keys, challenge(parseRoomKey(roomKey).podKey, nonce))
     },
 
-    async verify(podKey, claim) {
+    async verify(roomKey, claim) {
+      const { podKey, lobbyEpoch } = parseRoomKey(roomKey)
       const cred = claim.credentials as { [key: string]: HandshakeValue } | null
       const publicKey = cred?.['publicKey']
       if (typeof publicKey !== 'string') return false
       if (!(await verify(publicKey, challenge(podKey, claim.nonce), claim.signature))) return false
       if (deviceIdOfPeer(claim.peerId) !== (await deviceIdOf(publicKey))) return false
       const view = options.viewOf(podKey)
-      if (view === null) return true
+      if (view === null) return lobbyEpoch === null
+      const keyState = await keyStateOf(view, podKey)
       const member = memberForDevice(view, publicKey)
-      if (member !== null) return member.status !== 'left'
+      if (member !== null)
+        return (
+          member.status !== 'left' &&
+          !keyState.removedDevices.has(publicKey) &&
+          !keyState.removedMembers.has(member.id)
+        )
+      if (lobbyEpoch !== null) return false
       const invite = cred?.['invite'] as { [key: string]: HandshakeValue } | null | undefined
       const entry = await options.entryOf(podKey)
       if (invite == null || entry?.secret == null) return false
@@ -77,6 +94,7 @@ export function createPodAdmission(options: PodAdmissionOptions): Admission {
       const verdict = judgeInvite(view, inviteId, options.now(), publicKey)
       if (!verdict.ok) return false
       const record = verdict.record
+      if (keyState.removedDevices.has(record.deviceKey)) return false
       const statement = encoder.encode(inviteStatement(podKey, record))
       if (!(await verify(record.deviceKey, statement, record.signature))) return false
       const expiresAt = verdict.record.expiresAt
