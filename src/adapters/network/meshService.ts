@@ -202,6 +202,8 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
     let roomsAllowed = globalThis.navigator?.onLine !== false
     /** The secret each joined pod room was opened with. */
     const roomSecrets = new Map<string, string>()
+    /** Pods whose room is moving to a new secret. */
+    const moving = new Set<string>()
     // A device removed from a pod joins none of its rooms again (it keeps its own copy).
     const syncPods = async () => {
       entries = (await device.listPods()).filter(
@@ -230,12 +232,18 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
           // A new key epoch: the room moves to the new secret once the members here hold what
           // this device has (a removed device learns that it was removed).
           roomSecrets.set(podKey, entry.secret ?? '')
-          void moveRoom(entry.url, podKey)
+          moving.add(podKey)
+          void moveRoom(entry.url, podKey).finally(() => {
+            moving.delete(podKey)
+            void syncPods()
+          })
         }
-        if (entry.pendingJoin !== null) continue
+        // A lobby opens only once the pod's room has left that secret: Trystero keeps one room
+        // per secret, and the lobby would otherwise be the room about to be left.
+        if (entry.pendingJoin !== null || moving.has(podKey)) continue
         for (const former of entry.formerSecrets ?? []) {
           const lobby = lobbyKey(podKey, former.epoch)
-          if (joined.has(lobby)) continue
+          if (joined.has(lobby) || former.secret === roomSecrets.get(podKey)) continue
           joined.add(lobby)
           adapter.addPod(lobby)
         }

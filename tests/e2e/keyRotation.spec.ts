@@ -1,0 +1,158 @@
+/**
+ * A lost device is removed and the pod's keys rotate. Amara links her laptop, then loses it:
+ * from her phone she removes it while Bo's device is closed. The pod moves to a new secret,
+ * sealed to the devices that remain. Bo's device comes back on the old secret, finds Amara's
+ * phone in the old room (kept open for members only), learns the new secret there and keeps
+ * syncing — no new invite. The laptop, reopened, says it was removed, keeps its own copy and
+ * reaches no one; an invite link it made before the removal admits no one, and it cannot make
+ * one after.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { launchDevice, type Device } from './support/browser.ts'
+import { startTestHost } from './support/host.ts'
+import { addMember, createPod, memberRow, startAs } from './support/tend.ts'
+import {
+  joinByInvite,
+  makeInvite,
+  relaunch,
+  waitConnectedWith,
+  waitForMembers,
+} from './support/sync.ts'
+
+/** The pod's key epoch and secret as this device stores them (never shown on screen). */
+async function podKeysOn(
+  page: Page,
+  url: string,
+): Promise<{ epoch: number | null; secret: string | null }> {
+  return page.evaluate(
+    (podUrl) =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('tend-device')
+        open.onsuccess = () => {
+          const get = open.result.transaction('pods').objectStore('pods').get(podUrl)
+          get.onsuccess = () => {
+            const entry = get.result as { epoch?: number; secret: string | null } | undefined
+            open.result.close()
+            resolve({ epoch: entry?.epoch ?? null, secret: entry?.secret ?? null })
+          }
+          get.onerror = () => reject(get.error)
+        }
+        open.onerror = () => reject(open.error)
+      }),
+    url,
+  )
+}
+
+describe('removing a lost device rotates the pod’s keys', () => {
+  let host: Awaited<ReturnType<typeof startTestHost>>
+  let phone: Device
+  let laptop: Device
+  let bo: Device
+  let stranger: Device | null = null
+  const POD = 'Key pod'
+
+  beforeAll(async () => {
+    host = await startTestHost()
+    ;[phone, laptop, bo] = await Promise.all([launchDevice(), launchDevice(), launchDevice()])
+  })
+  afterAll(async () => {
+    await Promise.all([phone, laptop, bo, stranger].map((d) => d?.destroy()))
+    await host?.close()
+  })
+
+  it('keeps the others syncing on a new secret, and the removed device out', async () => {
+    await startAs(phone.page, `${host.url}/`, 'Amara')
+    const podUrl = await createPod(phone.page, { name: POD, kind: /^Circle/ })
+    const docUrl = `automerge:${podUrl.split('#/pod/')[1] ?? ''}`
+    await joinByInvite(bo.page, await makeInvite(phone.page), 'Bo', POD)
+    await waitConnectedWith(phone.page, ['Bo'])
+
+    // Amara links her laptop.
+    const panel = phone.page.getByRole('region', { name: 'Invite someone' })
+    await panel.getByRole('button', { name: 'Link another device of mine' }).click()
+    const field = panel.getByLabel('Device link', { exact: true })
+    await field.waitFor()
+    await laptop.page.goto(await field.inputValue())
+    await laptop.page.getByRole('button', { name: 'Link this device' }).click()
+    await laptop.page.getByRole('heading', { name: POD, level: 1 }).waitFor({ timeout: 60_000 })
+    await expect.poll(() => memberRow(phone.page, 'Amara').textContent()).toContain('2 devices')
+    // Every device has shared its sealing key before anyone is removed, so the new secret is
+    // sealed to it.
+    await expect.poll(() => phone.page.getByTestId('member-device').count()).toBe(3)
+    await expect
+      .poll(() => phone.page.getByText('not yet ready for a new key').count(), { timeout: 30_000 })
+      .toBe(0)
+
+    // The laptop makes an invite before it is lost.
+    const laptopLink = await makeInvite(laptop.page)
+    const before = await podKeysOn(phone.page, docUrl)
+    expect(before.epoch).toBe(0)
+
+    // Bo's device is closed; Amara removes the lost laptop from her phone.
+    await bo.close()
+    const laptopRow = memberRow(phone.page, 'Amara')
+      .getByTestId('member-device')
+      .filter({ hasNotText: '· this device' })
+    await laptopRow.getByRole('button', { name: /^Remove Amara's device/ }).click()
+    await phone.page
+      .getByText('Removed. The pod moves to a new key; that device can no longer reach it.')
+      .waitFor()
+    await expect
+      .poll(async () => (await podKeysOn(phone.page, docUrl)).epoch, { timeout: 30_000 })
+      .toBe(1)
+    const after = await podKeysOn(phone.page, docUrl)
+    expect(after.secret).not.toBe(before.secret)
+    await expect.poll(() => laptopRow.textContent()).toContain('removed')
+
+    // The laptop, still open, learns that it was removed.
+    const notice = laptop.page.getByTestId('removed-notice')
+    await notice.waitFor({ timeout: 30_000 })
+    expect(await notice.textContent()).toMatch(
+      /^This device was removed from this pod on .+\. It can no longer reach the pod’s members or receive their changes\. Your copy of what was here stays readable on this device\.$/,
+    )
+    // Its copy stays readable, and it can no longer invite anyone.
+    await laptop.page.getByRole('heading', { name: POD, level: 1 }).waitFor()
+    expect(await laptop.page.getByRole('region', { name: 'Invite someone' }).count()).toBe(0)
+    await laptop.close()
+
+    // Amara's phone records more; Bo's device comes back and catches up without a new invite.
+    await addMember(phone.page, 'Dee', 'Newer')
+    bo = await relaunch(bo)
+    await bo.page.goto(podUrl.replace(/^.*#/, `${host.url}/#`))
+    await waitForMembers(bo.page, ['Amara', 'Bo', 'Dee'])
+    await expect.poll(async () => podKeysOn(bo.page, docUrl), { timeout: 60_000 }).toEqual(after)
+    // On the new secret both ways: what Bo records reaches Amara's phone.
+    await waitConnectedWith(bo.page, ['Amara'])
+    await addMember(bo.page, 'Eli', 'Newer')
+    await waitForMembers(phone.page, ['Amara', 'Bo', 'Dee', 'Eli'])
+
+    // The laptop, reopened, says why it reaches no one, and has none of what came after.
+    laptop = await relaunch(laptop)
+    await laptop.page.goto(podUrl.replace(/^.*#/, `${host.url}/#`))
+    await laptop.page.getByTestId('removed-notice').waitFor()
+    await laptop.page.getByRole('heading', { name: POD, level: 1 }).waitFor()
+    expect(
+      (await laptop.page.locator('[data-testid=member] .member-name').allTextContents()).sort(),
+    ).toEqual(['Amara', 'Bo'])
+    expect(await laptop.page.getByTestId('connected-with').textContent()).toBe(
+      'Removed from this pod: this device no longer syncs with its members.',
+    )
+
+    // The invite the laptop made before the removal admits no one: Amara's phone refuses it.
+    const refusals: string[] = []
+    phone.page.on('console', (m) => {
+      if (/could not join: not a member of this pod/.test(m.text())) refusals.push(m.text())
+    })
+    stranger = await launchDevice()
+    await stranger.page.goto(laptopLink)
+    await stranger.page.getByLabel('Your name, as your pod will see it').fill('Finn')
+    await stranger.page.getByRole('button', { name: 'Join the pod' }).click()
+    await stranger.page.getByRole('heading', { name: 'Waiting for the pod' }).waitFor()
+    await expect.poll(() => refusals.length, { timeout: 60_000 }).toBeGreaterThan(0)
+    expect(await stranger.page.getByRole('heading', { name: 'Waiting for the pod' }).count()).toBe(
+      1,
+    )
+    await waitForMembers(phone.page, ['Amara', 'Bo', 'Dee', 'Eli'])
+  })
+})
