@@ -6,7 +6,8 @@
  *
  * The rules, in order:
  * - A removal request counts when its signature verifies and its requesting device is listed
- *   under a member who has not left and was not removed before it. Removing one's own device,
+ *   under a member and was not removed before it (signed facts only: a member marked "left"
+ *   afterwards, an unsigned edit, does not undo it). Removing one's own device,
  *   or oneself, takes effect at once; removing anyone else takes effect when a device of a
  *   second member (not the requester, not the one removed) who is still active confirms it.
  *   Requests are taken in order of time, then id, so "removed before" is the same everywhere.
@@ -212,9 +213,12 @@ export function readKeyState(view: KeyView, valid: ReadonlySet<string>): KeyStat
   const effective: EffectiveRemoval[] = []
   const pending: Removal[] = []
 
+  // Whether a device could sign at a time rests on signed facts only (listed, not removed
+  // before): a member's status is an unsigned field anyone may set, so marking someone "left"
+  // later never undoes what they signed while they were in the pod.
   const activeAt = (deviceKey: string, at: number): Member | null => {
     const member = memberOfDevice(view, deviceKey)
-    if (member === null || member.status === 'left') return null
+    if (member === null) return null
     const gone = removedAt.get(deviceKey)
     if (gone !== undefined && gone <= at) return null
     return member

@@ -13,7 +13,7 @@ import {
   keyGrantId,
   type KeyState,
 } from '../../../src/domain/keyEpochs.ts'
-import { addMember, addMemberDevice } from '../../../src/domain/members.ts'
+import { addMember, addMemberDevice, setMemberStatus } from '../../../src/domain/members.ts'
 import { DomainError } from '../../../src/domain/commandContext.ts'
 import type { KeyEpoch, PodDoc, Removal } from '../../../src/schema/podDocument.ts'
 import { newPod, testContext } from '../support/testContext.ts'
@@ -193,6 +193,21 @@ describe('removals', () => {
     )
     void amara
   })
+})
+
+// Regression: a member's status is unsigned; marking the requester "left" later brought a removed
+// member back.
+it('keeps a removal in effect when its requester is later marked as left', () => {
+  const { doc, ctx, amara, bo } = pod()
+  recordRemoval(doc, removal({ id: 'r1', memberId: bo, requestedBy: 'key-amara-phone' }))
+  recordConfirmation(doc, 'r1', 'cy', {
+    by: 'key-cy',
+    at: Date.UTC(2026, 0, 6, 2),
+    epochSeen: 0,
+    signature: 'ok:key-cy',
+  })
+  setMemberStatus(doc, amara, 'left', ctx)
+  expect([...state(doc).removedMembers]).toEqual([bo])
 })
 
 describe('key epochs', () => {
