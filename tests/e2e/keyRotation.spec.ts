@@ -139,11 +139,13 @@ describe('removing a lost device rotates the pod’s keys', () => {
       'Removed from this pod: this device no longer syncs with its members.',
     )
 
-    // The invite the laptop made before the removal admits no one: Amara's phone refuses it.
+    // The invite the laptop made before the removal admits no one: the members' devices in the
+    // old secret's room refuse it.
     const refusals: string[] = []
-    phone.page.on('console', (m) => {
-      if (/could not join: not a member of this pod/.test(m.text())) refusals.push(m.text())
-    })
+    for (const d of [phone, bo])
+      d.page.on('console', (m) => {
+        if (/could not join: not a member of this pod/.test(m.text())) refusals.push(m.text())
+      })
     stranger = await launchDevice()
     await stranger.page.goto(laptopLink)
     await stranger.page.getByLabel('Your name, as your pod will see it').fill('Finn')
@@ -154,5 +156,80 @@ describe('removing a lost device rotates the pod’s keys', () => {
       1,
     )
     await waitForMembers(phone.page, ['Amara', 'Bo', 'Dee', 'Eli'])
+  })
+})
+
+/**
+ * No single member is the gatekeeper: Amara asks to remove Cy; the removal waits until Bo, a
+ * second member, confirms it on his own screen. Then the pod re-keys, Cy's device says who
+ * removed her, and Amara and Bo keep syncing.
+ */
+describe('removing another member takes a second member', () => {
+  let host: Awaited<ReturnType<typeof startTestHost>>
+  let amara: Device
+  let bo: Device
+  let cy: Device
+  const POD = 'Two-key pod'
+
+  beforeAll(async () => {
+    host = await startTestHost()
+    ;[amara, bo, cy] = await Promise.all([launchDevice(), launchDevice(), launchDevice()])
+  })
+  afterAll(async () => {
+    await Promise.all([amara, bo, cy].map((d) => d?.destroy()))
+    await host?.close()
+  })
+
+  it('stays pending until Bo confirms, then re-keys without Cy', async () => {
+    await startAs(amara.page, `${host.url}/`, 'Amara')
+    const podUrl = await createPod(amara.page, { name: POD, kind: /^Circle/ })
+    const docUrl = `automerge:${podUrl.split('#/pod/')[1] ?? ''}`
+    await joinByInvite(bo.page, await makeInvite(amara.page), 'Bo', POD)
+    await joinByInvite(cy.page, await makeInvite(amara.page), 'Cy', POD)
+    await waitConnectedWith(amara.page, ['Bo', 'Cy'])
+    await expect
+      .poll(() => amara.page.getByText('not yet ready for a new key').count(), { timeout: 30_000 })
+      .toBe(0)
+    await expect.poll(() => amara.page.getByTestId('member-device').count()).toBe(3)
+
+    await memberRow(amara.page, 'Cy').getByRole('button', { name: 'Remove member' }).click()
+    await amara.page.getByText('Asked to remove Cy. A second member has to confirm.').waitFor()
+    // Pending on every screen; the one who asked cannot confirm it, Cy is not removed yet.
+    const pendingOn = (page: Page) => memberRow(page, 'Cy').getByTestId('pending-removal')
+    await pendingOn(amara.page).waitFor()
+    expect(
+      await pendingOn(amara.page).getByRole('button', { name: 'Confirm removal' }).count(),
+    ).toBe(0)
+    await pendingOn(bo.page).waitFor({ timeout: 30_000 })
+    expect(await pendingOn(bo.page).textContent()).toContain(
+      'Amara asked to remove Cy — waiting for a second member to confirm.',
+    )
+    expect((await podKeysOn(amara.page, docUrl)).epoch).toBe(0)
+    await amara.page.screenshot({ path: '/tmp/tend-pending-removal.png', fullPage: true })
+
+    await pendingOn(bo.page).getByRole('button', { name: 'Confirm removal' }).click()
+    await bo.page.getByText('Confirmed. The pod moves to a new key.').waitFor()
+    for (const d of [amara, bo])
+      await expect
+        .poll(async () => (await podKeysOn(d.page, docUrl)).epoch, { timeout: 30_000 })
+        .toBe(1)
+    expect((await podKeysOn(amara.page, docUrl)).secret).toBe(
+      (await podKeysOn(bo.page, docUrl)).secret,
+    )
+    const notice = cy.page.getByTestId('removed-notice')
+    await notice.waitFor({ timeout: 30_000 })
+    expect(await notice.textContent()).toMatch(/^You were removed from this pod by Bo on /)
+    await expect
+      .poll(() => memberRow(amara.page, 'Cy').textContent())
+      .toContain('Removed from the pod')
+
+    // Amara and Bo go on, on the new secret; Cy's device hears nothing more.
+    await waitConnectedWith(bo.page, ['Amara'])
+    await addMember(amara.page, 'Dee', 'Newer')
+    await waitForMembers(bo.page, ['Amara', 'Bo', 'Cy', 'Dee'])
+    expect(
+      (await cy.page.locator('[data-testid=member] .member-name').allTextContents()).sort(),
+    ).toEqual(['Amara', 'Bo', 'Cy'])
+    await amara.page.screenshot({ path: '/tmp/tend-after-removal.png', fullPage: true })
   })
 })
