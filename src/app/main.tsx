@@ -73,6 +73,13 @@ async function start(): Promise<void> {
     (servers) => probeRelay(servers),
     localGrantStore(),
   )
+  const keeper = createPodKeeper({
+    device,
+    pods,
+    ring: async () => ({ keys: deviceKeys, sealing: await device.sealingKeys() }),
+    now: () => Date.now(),
+    newId: randomId,
+  })
   const mesh = startMeshService({
     repo,
     device,
@@ -87,15 +94,10 @@ async function start(): Promise<void> {
       entryOf: (podKey) => device.getPod(`automerge:${podKey}`),
       viewOf: (podKey) => pods.peek(`automerge:${podKey}`),
       now: () => Date.now(),
+      onRemovalNotice: (podKey, notice) => void keeper.acceptRemovalNotice(podKey, notice),
     }),
     signalingReachable,
-    keeper: createPodKeeper({
-      device,
-      pods,
-      ring: async () => ({ keys: deviceKeys, sealing: await device.sealingKeys() }),
-      now: () => Date.now(),
-      newId: randomId,
-    }),
+    keeper,
     refreshSignaling: () => void refreshSignaling(),
     freshAttempts: async (startedOffline) => {
       const view = await renewNetworkView({ startedOffline })

@@ -161,8 +161,8 @@ describe('removing a lost device rotates the pod’s keys', () => {
 
 /**
  * No single member is the gatekeeper: Amara asks to remove Cy; the removal waits until Bo, a
- * second member, confirms it on his own screen. Then the pod re-keys, Cy's device says who
- * removed her, and Amara and Bo keep syncing.
+ * second member, confirms it on his own screen. Then the pod re-keys and Amara and Bo keep
+ * syncing; Cy's device, closed at the time, comes back to be refused — and told who removed her.
  */
 describe('removing another member takes a second member', () => {
   let host: Awaited<ReturnType<typeof startTestHost>>
@@ -207,6 +207,8 @@ describe('removing another member takes a second member', () => {
     expect((await podKeysOn(amara.page, docUrl)).epoch).toBe(0)
     await amara.page.screenshot({ path: '/tmp/tend-pending-removal.png', fullPage: true })
 
+    // Cy's device is closed when the removal takes effect: it hears of it when it returns.
+    await cy.close()
     await pendingOn(bo.page).getByRole('button', { name: 'Confirm removal' }).click()
     await bo.page.getByText('Confirmed. The pod moves to a new key.').waitFor()
     for (const d of [amara, bo])
@@ -216,17 +218,25 @@ describe('removing another member takes a second member', () => {
     expect((await podKeysOn(amara.page, docUrl)).secret).toBe(
       (await podKeysOn(bo.page, docUrl)).secret,
     )
-    const notice = cy.page.getByTestId('removed-notice')
-    await notice.waitFor({ timeout: 30_000 })
-    expect(await notice.textContent()).toMatch(/^You were removed from this pod by Bo on /)
     await expect
       .poll(() => memberRow(amara.page, 'Cy').textContent())
       .toContain('Removed from the pod')
 
-    // Amara and Bo go on, on the new secret; Cy's device hears nothing more.
+    // Amara and Bo go on, on the new secret.
     await waitConnectedWith(bo.page, ['Amara'])
     await addMember(amara.page, 'Dee', 'Newer')
     await waitForMembers(bo.page, ['Amara', 'Bo', 'Cy', 'Dee'])
+
+    // Cy's device comes back on the old secret: the members' devices there refuse it and send
+    // the signed removal, which it checks and shows; it learns nothing else.
+    cy = await relaunch(cy)
+    await cy.page.goto(podUrl.replace(/^.*#/, `${host.url}/#`))
+    const notice = cy.page.getByTestId('removed-notice')
+    await notice.waitFor({ timeout: 60_000 })
+    expect(await notice.textContent()).toMatch(/^You were removed from this pod by Bo on /)
+    expect(await cy.page.getByTestId('connected-with').textContent()).toBe(
+      'Removed from this pod: this device no longer syncs with its members.',
+    )
     expect(
       (await cy.page.locator('[data-testid=member] .member-name').allTextContents()).sort(),
     ).toEqual(['Amara', 'Bo', 'Cy'])

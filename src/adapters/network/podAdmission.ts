@@ -36,6 +36,8 @@ export interface PodAdmissionOptions {
   /** The pod as this device has it now, or null when it has not arrived yet. */
   viewOf: (podKey: string) => PodDoc | null
   now: () => number
+  /** A member's device refused this one and sent a removal as the reason (untrusted). */
+  onRemovalNotice?: (podKey: string, removal: unknown) => void
 }
 
 const encoder = new TextEncoder()
@@ -44,6 +46,24 @@ const challenge = (podKey: string, nonce: string) =>
 
 export function createPodAdmission(options: PodAdmissionOptions): Admission {
   return {
+    // A removed device is told why it is refused: the signed removal that removed it, which it
+    // checks against its own copy of the pod before believing it.
+    async refusal(roomKey, claim) {
+      const { podKey } = parseRoomKey(roomKey)
+      const view = options.viewOf(podKey)
+      const cred = claim.credentials as { [key: string]: HandshakeValue } | null
+      const publicKey = cred?.['publicKey']
+      if (view === null || typeof publicKey !== 'string') return null
+      // Only to the holder of the key, who signed our challenge.
+      if (!(await verify(publicKey, challenge(podKey, claim.nonce), claim.signature))) return null
+      const removal = (await keyStateOf(view, podKey)).removedBy.get(publicKey)?.removal
+      return removal === undefined ? null : (JSON.parse(JSON.stringify(removal)) as HandshakeValue)
+    },
+
+    onRefused(roomKey, notice) {
+      options.onRemovalNotice?.(parseRoomKey(roomKey).podKey, notice)
+    },
+
     async credentials(roomKey) {
       const { podKey, lobbyEpoch } = parseRoomKey(roomKey)
       const entry = await options.entryOf(podKey)

@@ -18,11 +18,16 @@ import type { PodStore } from '../automerge/podStore.ts'
 import { podKeyOf } from '../automerge/podStore.ts'
 import {
   publishSealingKey,
+  recordConfirmation,
+  recordRemoval,
   recordKeyEpoch,
   recordKeyGrant,
   removalOfDevice,
 } from '../../domain/keyEpochs.ts'
 import { memberForDevice } from '../../domain/podQueries.ts'
+import { ownEntry } from '../../schema/idMap.ts'
+import { parsePodDoc } from '../../schema/parsePodDoc.ts'
+import { isPlainRecord } from '../../schema/plainRecord.ts'
 import {
   epochOfSecret,
   keyStateOf,
@@ -37,6 +42,12 @@ import { meshDebug } from './debugLog.ts'
 export interface PodKeeper {
   /** Brings one pod's keys up to date on this device; resolves when done (never rejects). */
   tend(entry: PodEntry): Promise<void>
+  /**
+   * A member's device refused this one and sent a removal as the reason. It is recorded in this
+   * device's copy of the pod only when, checked there (signatures, who asked, who confirmed), it
+   * is a removal of this device; anything else is dropped. Never rejects.
+   */
+  acceptRemovalNotice(podKey: string, notice: unknown): Promise<void>
 }
 
 export interface PodKeeperOptions {
@@ -142,7 +153,37 @@ export function createPodKeeper(options: PodKeeperOptions): PodKeeper {
     }
   }
 
+  const acceptRemovalNotice = async (podKey: string, notice: unknown): Promise<void> => {
+    const url = `automerge:${podKey}`
+    const view = options.pods.peek(url)
+    if (view === null || !isPlainRecord(notice)) return
+    const id = notice['id']
+    if (typeof id !== 'string' || id === '__proto__') return
+    // Read as part of the pod, so the parser checks its shape as it checks any peer's data.
+    const parsed = parsePodDoc({ ...view, removals: { ...view.removals, [id]: notice } })
+    if (!parsed.ok) return
+    const removal = ownEntry(parsed.view.removals, id)
+    if (removal === undefined) return
+    const me = (await options.ring()).keys.publicKeyText
+    const state = await keyStateOf(parsed.view, podKey)
+    if (state.removedBy.get(me)?.removal.id !== id) return
+    meshDebug(`pod ${podKey.slice(0, 6)}: a member's device says this device was removed`)
+    await options.pods.change(url, (doc) => {
+      const have = ownEntry(doc.removals, id)
+      if (have === undefined) recordRemoval(doc, { ...removal, confirmations: {} })
+      for (const [deviceId, c] of Object.entries(removal.confirmations))
+        recordConfirmation(doc, id, deviceId, c)
+    })
+  }
+
   return {
+    async acceptRemovalNotice(podKey, notice) {
+      try {
+        await acceptRemovalNotice(podKey, notice)
+      } catch (error) {
+        meshDebug(`pod ${podKey.slice(0, 6)}: a removal notice was not recorded: ${String(error)}`)
+      }
+    },
     async tend(entry) {
       if (busy.has(entry.url)) return
       busy.add(entry.url)

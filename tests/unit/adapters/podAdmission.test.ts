@@ -383,3 +383,58 @@ describe('pod admission after removals and a re-key', async () => {
     expect(await admission.verify(POD, await claim(cy, 'n'))).toBe(false)
   })
 })
+
+describe('telling a removed device why it is refused', async () => {
+  const ring = async () => ({
+    keys: await generateDeviceKeys(),
+    sealing: await generateSealingKeys(),
+  })
+  const [me, bo, stranger] = await Promise.all([ring(), ring(), ring()])
+  const ctx = testContext()
+  const { doc, founderId } = newPod(ctx)
+  addMemberDevice(
+    doc,
+    founderId,
+    { id: me.keys.deviceId, publicKey: me.keys.publicKeyText, label: 'phone' },
+    ctx,
+  )
+  const boId = addMember(
+    doc,
+    {
+      name: 'Bo',
+      stage: 'newer',
+      device: { id: bo.keys.deviceId, publicKey: bo.keys.publicKeyText, label: 'phone' },
+    },
+    ctx,
+  )
+  const removal = await signRemoval(POD, bo, {
+    id: 'rm-bo',
+    memberId: boId,
+    deviceKey: null,
+    now: NOW,
+    epochSeen: 0,
+  })
+  recordRemoval(doc, removal)
+  const admission = createPodAdmission({
+    keys: me.keys,
+    entryOf: async () => entry(toBase64Url(randomBytes(32))),
+    viewOf: () => structuredClone(doc),
+    now: () => NOW,
+  })
+
+  it('sends the removed device its signed removal, and nothing to anyone else', async () => {
+    const claim = await claimFrom(bo.keys, 'n')
+    expect(await admission.verify(POD, claim)).toBe(false)
+    expect(await admission.refusal?.(POD, claim)).toEqual(
+      JSON.parse(JSON.stringify(doc.removals['rm-bo'])),
+    )
+    // Someone who only names Bo's key, without signing our challenge with it, is told nothing.
+    expect(
+      await admission.refusal?.(POD, {
+        ...claim,
+        signature: (await claimFrom(stranger.keys, 'n')).signature,
+      }),
+    ).toBeNull()
+    expect(await admission.refusal?.(POD, await claimFrom(stranger.keys, 'n'))).toBeNull()
+  })
+})
