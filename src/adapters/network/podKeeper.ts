@@ -130,8 +130,13 @@ export function createPodKeeper(options: PodKeeperOptions): PodKeeper {
 
     if (state.needsRekey) {
       const now = options.now()
+      // The device that made the removal take effect re-keys at once; when that device removed
+      // itself, the remaining device with the lowest key does. Others wait, in case it is away.
+      const lowest = state.activeDevices.map((d) => d.deviceKey).sort()[0]
       const madeHere = state.effective.some(
-        (e) => e.by === me && e.epochSeen >= state.current.epoch,
+        (e) =>
+          e.epochSeen >= state.current.epoch &&
+          (e.by === me || (state.removedDevices.has(e.by) && lowest === me)),
       )
       const since = dueSince.get(podKey) ?? now
       dueSince.set(podKey, since)
