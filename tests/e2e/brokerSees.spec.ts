@@ -108,6 +108,8 @@ describe('what the signaling broker sees', () => {
 
     // A third member joins, then removes her own device: the pod re-keys, and the two who
     // remain sync on the new secret.
+    await a.page.goto(podUrl)
+    await b.page.goto(podUrl.replace(/^.*#/, `${host.url}/#`))
     await joinByInvite(c.page, await makeInvite(a.page), 'Cyprienne', POD)
     await waitForMembers(a.page, ['Amaranthe', 'Bodhild', 'Cyprienne', 'Ysolde'])
     await expect
@@ -119,7 +121,6 @@ describe('what the signaling broker sees', () => {
       .first()
       .click()
     await c.page.getByTestId('removed-notice').waitFor({ timeout: 30_000 })
-    await a.page.goto(podUrl)
     await expect.poll(async () => (await podKeysOn(a.page)).epoch, { timeout: 30_000 }).toBe(1)
     await expect.poll(async () => (await podKeysOn(b.page)).epoch, { timeout: 30_000 }).toBe(1)
     await waitConnectedWith(a.page, ['Bodhild'])
