@@ -19,7 +19,7 @@ import { randomBytes, randomId, toBase64Url } from '../adapters/crypto/encoding.
 import { startMeshService } from '../adapters/network/meshService.ts'
 import { createPodAdmission } from '../adapters/network/podAdmission.ts'
 import { meshDebug } from '../adapters/network/debugLog.ts'
-import { parseRoomKey } from '../adapters/network/lobbies.ts'
+import { parseRoomKey, secretOfRoom } from '../adapters/network/lobbies.ts'
 import { createPodKeeper } from '../adapters/network/podKeeper.ts'
 import {
   closeStalledConnections,
@@ -55,17 +55,14 @@ async function start(): Promise<void> {
   shareRules.onChange(() => repo.shareConfigChanged())
   const pods = createPodStore(repo, shareRules)
   const notes = createNotesStore(repo, shareRules)
-  // A pod's room opens on its current secret; a lobby (podKey~epoch) on that former secret.
+  // A pod's rooms open on its current secret and, as lobbies, on its former ones (lobbies.ts).
   const linkOf = async (roomKey: string) => {
-    const { podKey, lobbyEpoch } = parseRoomKey(roomKey)
+    const { podKey } = parseRoomKey(roomKey)
     const entry = await device.getPod(`automerge:${podKey}`)
-    const secret =
-      lobbyEpoch === null
-        ? (entry?.secret ?? null)
-        : (entry?.formerSecrets?.find((f) => f.epoch === lobbyEpoch)?.secret ?? null)
-    return secret !== null && entry != null && entry.connection !== null
-      ? { secret, connection: entry.connection }
-      : null
+    if (entry === null || entry.connection === null) return null
+    const secrets = [entry.secret, ...(entry.formerSecrets ?? []).map((f) => f.secret)]
+    const secret = secretOfRoom(roomKey, secrets)
+    return secret === null ? null : { secret, connection: entry.connection }
   }
   const ice = createIceSource(
     undefined,

@@ -117,7 +117,7 @@ describe('what the signaling broker sees', () => {
       .toBe(0)
     await c.page.goto(podUrl.replace(/^.*#/, `${host.url}/#`))
     await c.page
-      .getByRole('button', { name: /^Remove Cyprienne's device/ })
+      .getByRole('button', { name: /^Remove this device: Cyprienne's/ })
       .first()
       .click()
     await c.page.getByTestId('removed-notice').waitFor({ timeout: 30_000 })

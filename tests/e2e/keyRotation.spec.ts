@@ -65,6 +65,12 @@ describe('removing a lost device rotates the pod’s keys', () => {
     await startAs(phone.page, `${host.url}/`, 'Amara')
     const podUrl = await createPod(phone.page, { name: POD, kind: /^Circle/ })
     const docUrl = `automerge:${podUrl.split('#/pod/')[1] ?? ''}`
+    const debug = process.env['TEND_DEBUG_TEST'] === '1'
+    const logs: string[] = []
+    if (debug) {
+      phone.page.on('console', (m) => logs.push(`${Date.now() % 1e6} phone: ${m.text()}`))
+      await phone.page.evaluate(() => localStorage.setItem('tend-debug', '1'))
+    }
     await joinByInvite(bo.page, await makeInvite(phone.page), 'Bo', POD)
     await waitConnectedWith(phone.page, ['Bo'])
 
@@ -94,7 +100,7 @@ describe('removing a lost device rotates the pod’s keys', () => {
     const laptopRow = memberRow(phone.page, 'Amara')
       .getByTestId('member-device')
       .filter({ hasNotText: '· this device' })
-    await laptopRow.getByRole('button', { name: /^Remove Amara's device/ }).click()
+    await laptopRow.getByRole('button', { name: /^Remove this device: Amara's/ }).click()
     await phone.page
       .getByText('Removed. The pod moves to a new key; that device can no longer reach it.')
       .waitFor()
@@ -119,8 +125,15 @@ describe('removing a lost device rotates the pod’s keys', () => {
     // Amara's phone records more; Bo's device comes back and catches up without a new invite.
     await addMember(phone.page, 'Dee', 'Newer')
     bo = await relaunch(bo)
+    if (debug) {
+      bo.page.on('console', (m) => logs.push(`${Date.now() % 1e6} bo: ${m.text()}`))
+      await bo.context.addInitScript(() => localStorage.setItem('tend-debug', '1'))
+    }
     await bo.page.goto(podUrl.replace(/^.*#/, `${host.url}/#`))
-    await waitForMembers(bo.page, ['Amara', 'Bo', 'Dee'])
+    await waitForMembers(bo.page, ['Amara', 'Bo', 'Dee']).catch((e: unknown) => {
+      console.log(logs.join('\n'))
+      throw e
+    })
     await expect.poll(async () => podKeysOn(bo.page, docUrl), { timeout: 60_000 }).toEqual(after)
     // On the new secret both ways: what Bo records reaches Amara's phone.
     await waitConnectedWith(bo.page, ['Amara'])

@@ -19,7 +19,7 @@ import { TendMeshAdapter, type Admission } from './meshAdapter.ts'
 import { meshDebug } from './debugLog.ts'
 import type { PathKind, RoomOpener } from './meshRoom.ts'
 import { ComeBackPolicy, HIDDEN_LONG_MS, type ComeBackReason } from './comeBack.ts'
-import { lobbyKey, parseRoomKey } from './lobbies.ts'
+import { parseRoomKey, roomKeyFor } from './lobbies.ts'
 import type { PodKeeper } from './podKeeper.ts'
 import { keyStateOf } from '../crypto/podKeyring.ts'
 
@@ -87,8 +87,6 @@ export interface MeshServiceOptions {
   statusEveryMs?: number
 }
 
-/** How long a re-keyed room waits for its peers to hold this device's changes before it moves. */
-const MOVE_WAIT_MS = 8_000
 /** How long a device removed from a pod may stay connected before it is no longer served. */
 const REMOVED_SERVED_MS = 10_000
 
@@ -200,11 +198,14 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
     // a page no view of the network even after it returns (see trysteroRoom.renewNetworkView),
     // and every attempt made before would fail and hold the other side up for half a minute.
     let roomsAllowed = globalThis.navigator?.onLine !== false
-    /** The secret each joined pod room was opened with. */
-    const roomSecrets = new Map<string, string>()
-    /** Pods whose room is moving to a new secret. */
-    const moving = new Set<string>()
-    // A device removed from a pod joins none of its rooms again (it keeps its own copy).
+    /** Each pod's room on its current secret (its other rooms are lobbies of former secrets). */
+    const currentRoom = new Map<string, string>()
+    const roomOf = (podKey: string) => currentRoom.get(podKey) ?? podKey
+    /** Whether a connected peer is in any of a pod's rooms. */
+    const inPod = (peer: { pods: string[] }, podKey: string) =>
+      peer.pods.some((r) => parseRoomKey(r).podKey === podKey)
+    // A device removed from a pod joins none of its rooms again (it keeps its own copy). A new
+    // key epoch opens the new secret's room; the old room stays open, as a lobby.
     const syncPods = async () => {
       entries = (await device.listPods()).filter(
         (e) => e.secret !== null && e.connection !== null && e.removed == null,
@@ -212,65 +213,32 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
       const keys = new Set<string>()
       for (const entry of entries) {
         const podKey = podKeyOf(entry.url)
-        keys.add(podKey)
+        const current = roomKeyFor(podKey, entry.secret ?? '')
+        currentRoom.set(podKey, current)
+        keys.add(current)
         if (entry.pendingJoin === null)
-          for (const former of entry.formerSecrets ?? []) keys.add(lobbyKey(podKey, former.epoch))
-      }
-      for (const entry of entries) {
-        const podKey = podKeyOf(entry.url)
+          for (const former of entry.formerSecrets ?? [])
+            keys.add(roomKeyFor(podKey, former.secret))
         shareRules.registerDocument(podKey, podKey)
         if (!roomsAllowed) {
           void loadInBackground(entry.url).then(() => keepNotesOpen(entry.url))
           continue
         }
-        if (!joined.has(podKey)) {
-          joined.add(podKey)
-          roomSecrets.set(podKey, entry.secret ?? '')
-          adapter.addPod(podKey)
+        if (!joined.has(current))
           void loadInBackground(entry.url).then(() => keepNotesOpen(entry.url))
-        } else if (roomSecrets.get(podKey) !== entry.secret) {
-          // A new key epoch: the room moves to the new secret once the members here hold what
-          // this device has (a removed device learns that it was removed).
-          roomSecrets.set(podKey, entry.secret ?? '')
-          moving.add(podKey)
-          void moveRoom(entry.url, podKey).finally(() => {
-            moving.delete(podKey)
-            void syncPods()
-          })
-        }
-        // A lobby opens only once the pod's room has left that secret: Trystero keeps one room
-        // per secret, and the lobby would otherwise be the room about to be left.
-        if (entry.pendingJoin !== null || moving.has(podKey)) continue
-        for (const former of entry.formerSecrets ?? []) {
-          const lobby = lobbyKey(podKey, former.epoch)
-          if (joined.has(lobby) || former.secret === roomSecrets.get(podKey)) continue
-          joined.add(lobby)
-          adapter.addPod(lobby)
-        }
+      }
+      if (!roomsAllowed) return
+      for (const roomKey of keys) {
+        if (joined.has(roomKey)) continue
+        joined.add(roomKey)
+        adapter.addPod(roomKey)
       }
       for (const roomKey of [...joined]) {
         if (!keys.has(roomKey)) {
           joined.delete(roomKey)
-          roomSecrets.delete(roomKey)
           void adapter.removePod(roomKey)
         }
       }
-    }
-
-    const peersHold = (url: string, podKey: string): boolean => {
-      const heads = pods.heads(url)
-      return adapter
-        .connectedPeers()
-        .filter((p) => p.pods.includes(podKey) && p.storageId !== null)
-        .every((p) => sameHeads(pods.syncInfo(url, p.storageId ?? '')?.heads ?? null, heads))
-    }
-    const moveRoom = async (url: string, podKey: string) => {
-      const until = Date.now() + MOVE_WAIT_MS
-      while (Date.now() < until && !peersHold(url, podKey))
-        await new Promise((resolve) => setTimeout(resolve, 200))
-      meshDebug(`room ${podKey.slice(0, 6)}: moves to the new key epoch`)
-      await adapter.removePod(podKey)
-      if (joined.has(podKey)) adapter.addPod(podKey)
     }
 
     // A device removed from a pod while connected is served until it holds the removal (so it
@@ -280,7 +248,7 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
       const view = pods.peek(entry.url)
       if (view === null) return
       const podKey = podKeyOf(entry.url)
-      const connected = adapter.connectedPeers().filter((p) => p.pods.includes(podKey))
+      const connected = adapter.connectedPeers().filter((p) => inPod(p, podKey))
       if (connected.length === 0) return
       const state = await keyStateOf(view, podKey)
       if (state.removedDevices.size === 0) return
@@ -320,10 +288,11 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
         const lastSync = { ...entry.lastSyncByKey }
         const held = { ...entry.heldByKey }
         let syncedHeads = entry.syncedHeads
-        for (const peer of peers.filter((p) => p.pods.includes(podKey))) {
+        for (const peer of peers.filter((p) => inPod(p, podKey))) {
           const publicKey = publicKeyOf(peer.credentials)
           if (publicKey === null) continue
-          podPeers.push({ publicKey, path: await adapter.pathTo(peer.peerId, podKey) })
+          const room = peer.pods.find((r) => parseRoomKey(r).podKey === podKey) ?? podKey
+          podPeers.push({ publicKey, path: await adapter.pathTo(peer.peerId, room) })
           const info = peer.storageId === null ? null : pods.syncInfo(entry.url, peer.storageId)
           if (info !== null && info.heads.length > 0) held[publicKey] = info.heads
           if (info !== null && sameHeads(info.heads, heads)) {
@@ -384,28 +353,33 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
         return at !== null && at <= Date.now()
       })
       for (const entry of due) {
-        const podKey = podKeyOf(entry.url)
-        meshDebug(`room ${podKey.slice(0, 6)}: relay credentials due; reopening`)
-        await adapter.removePod(podKey)
-        adapter.addPod(podKey)
+        const room = roomOf(podKeyOf(entry.url))
+        meshDebug(`room ${room.slice(0, 6)}: relay credentials due; reopening`)
+        await adapter.removePod(room)
+        adapter.addPod(room)
       }
     }
 
     // A member was found but no path worked: perhaps the relay credentials expired or were
     // refused, perhaps the relay is down. Fetch credentials again and reopen the room — but only
     // while nobody in the pod is connected (reopening drops live links), and not too often.
-    const retryUnreachable = async (podKey: string) => {
+    const retryUnreachable = async (roomKey: string) => {
+      const { podKey } = parseRoomKey(roomKey)
       const now = Date.now()
       lastUnreachable.set(podKey, now)
-      if (now - (lastRetry.get(podKey) ?? 0) < RETRY_UNREACHABLE_MS || adapter.hasPeersIn(podKey))
+      if (
+        now - (lastRetry.get(roomKey) ?? 0) < RETRY_UNREACHABLE_MS ||
+        adapter.hasPeersIn(roomKey) ||
+        !joined.has(roomKey)
+      )
         return
       const entry = entries.find((e) => podKeyOf(e.url) === podKey)
       if (!options.signalingReachable(entry?.connection?.signalingUrls ?? [])) return
-      lastRetry.set(podKey, now)
+      lastRetry.set(roomKey, now)
       meshDebug(`room ${podKey.slice(0, 6)}: nobody reachable; new credentials, reopening`)
       if (entry?.connection != null) options.onUnreachable?.(entry.connection)
-      await adapter.removePod(podKey)
-      adapter.addPod(podKey)
+      await adapter.removePod(roomKey)
+      adapter.addPod(roomKey)
       void refresh()
     }
 
@@ -448,10 +422,10 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
         while (Date.now() < until && !entries.every(reachable))
           await new Promise((resolve) => setTimeout(resolve, 200))
         for (const entry of entries) {
-          const podKey = podKeyOf(entry.url)
-          if (adapter.hasPeersIn(podKey) || !reachable(entry)) continue
-          await adapter.removePod(podKey)
-          adapter.addPod(podKey)
+          const room = roomOf(podKeyOf(entry.url))
+          if (adapter.hasPeersIn(room) || !reachable(entry)) continue
+          await adapter.removePod(room)
+          adapter.addPod(room)
         }
       } finally {
         reaching = false

@@ -26,7 +26,7 @@ import { deviceIdOfPeer } from '../automerge/createRepo.ts'
 import type { PodEntry } from '../device/deviceStore.ts'
 import { checkInviteProof, inviteProof } from './invite.ts'
 import { keyStateOf } from '../crypto/podKeyring.ts'
-import { parseRoomKey } from './lobbies.ts'
+import { isLobby, parseRoomKey } from './lobbies.ts'
 import type { Admission } from './meshAdapter.ts'
 import type { HandshakeValue } from './meshRoom.ts'
 
@@ -65,9 +65,10 @@ export function createPodAdmission(options: PodAdmissionOptions): Admission {
     },
 
     async credentials(roomKey) {
-      const { podKey, lobbyEpoch } = parseRoomKey(roomKey)
+      const { podKey } = parseRoomKey(roomKey)
       const entry = await options.entryOf(podKey)
-      const join = lobbyEpoch !== null ? null : (entry?.pendingJoin ?? null)
+      const lobby = isLobby(roomKey, entry?.secret ?? null)
+      const join = lobby ? null : (entry?.pendingJoin ?? null)
       const invite =
         join === null || entry?.secret == null
           ? null
@@ -88,14 +89,16 @@ export function createPodAdmission(options: PodAdmissionOptions): Admission {
     },
 
     async verify(roomKey, claim) {
-      const { podKey, lobbyEpoch } = parseRoomKey(roomKey)
+      const { podKey } = parseRoomKey(roomKey)
       const cred = claim.credentials as { [key: string]: HandshakeValue } | null
       const publicKey = cred?.['publicKey']
       if (typeof publicKey !== 'string') return false
       if (!(await verify(publicKey, challenge(podKey, claim.nonce), claim.signature))) return false
       if (deviceIdOfPeer(claim.peerId) !== (await deviceIdOf(publicKey))) return false
       const view = options.viewOf(podKey)
-      if (view === null) return lobbyEpoch === null
+      const entry = await options.entryOf(podKey)
+      const lobby = isLobby(roomKey, entry?.secret ?? null)
+      if (view === null) return !lobby
       const keyState = await keyStateOf(view, podKey)
       const member = memberForDevice(view, publicKey)
       if (member !== null)
@@ -104,9 +107,8 @@ export function createPodAdmission(options: PodAdmissionOptions): Admission {
           !keyState.removedDevices.has(publicKey) &&
           !keyState.removedMembers.has(member.id)
         )
-      if (lobbyEpoch !== null) return false
+      if (lobby) return false
       const invite = cred?.['invite'] as { [key: string]: HandshakeValue } | null | undefined
-      const entry = await options.entryOf(podKey)
       if (invite == null || entry?.secret == null) return false
       const { inviteId, mac } = invite
       if (typeof inviteId !== 'string' || typeof mac !== 'string') return false

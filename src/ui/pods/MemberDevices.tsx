@@ -87,7 +87,7 @@ export function MemberDevices(props: {
                 <button
                   type="button"
                   disabled={busy}
-                  aria-label={`Remove ${member.name}'s device ${device.label} (${shortKey(device.publicKey)})`}
+                  aria-label={`Remove this device: ${member.name}'s ${device.label} (${shortKey(device.publicKey)})`}
                   onClick={() =>
                     void run(async () =>
                       (await membership.removeDevice(member.id, device.publicKey)) === 'at-once'

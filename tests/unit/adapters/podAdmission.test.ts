@@ -18,7 +18,7 @@ import { addMember, addMemberDevice, setMemberStatus } from '../../../src/domain
 import { generateSealingKeys } from '../../../src/adapters/crypto/sealing.ts'
 import { signConfirmation, signRemoval } from '../../../src/adapters/crypto/podKeyring.ts'
 import { recordConfirmation, recordRemoval } from '../../../src/domain/keyEpochs.ts'
-import { lobbyKey } from '../../../src/adapters/network/lobbies.ts'
+import { roomKeyFor } from '../../../src/adapters/network/lobbies.ts'
 import { newPod, testContext } from '../support/testContext.ts'
 
 const NOW = Date.UTC(2026, 10, 25)
@@ -346,7 +346,7 @@ describe('pod admission after removals and a re-key', async () => {
     const again = await ring()
     expect(await admission.verify(POD, await claim(again, 'n', await proof(oldSecret)))).toBe(false)
     // …and in the old secret's lobby no invite is taken at all, only members' devices.
-    const lobby = lobbyKey(POD, 0)
+    const lobby = roomKeyFor(POD, oldSecret)
     expect(await admission.verify(lobby, await claim(again, 'n', await proof(oldSecret)))).toBe(
       false,
     )
