@@ -20,6 +20,8 @@ import { randomBytes, randomId, toBase64Url } from '../adapters/crypto/encoding.
 import { startMeshService } from '../adapters/network/meshService.ts'
 import { createPodAdmission } from '../adapters/network/podAdmission.ts'
 import { meshDebug } from '../adapters/network/debugLog.ts'
+import { parseRoomKey, secretOfRoom } from '../adapters/network/lobbies.ts'
+import { createPodKeeper } from '../adapters/network/podKeeper.ts'
 import {
   closeStalledConnections,
   refreshSignaling,
@@ -55,11 +57,14 @@ async function start(): Promise<void> {
   shareRules.onChange(() => repo.shareConfigChanged())
   const pods = createPodStore(repo, shareRules, deviceKeys.publicKeyText)
   const notes = createNotesStore(repo, shareRules)
-  const linkOf = async (podKey: string) => {
+  // A pod's rooms open on its current secret and, as lobbies, on its former ones (lobbies.ts).
+  const linkOf = async (roomKey: string) => {
+    const { podKey } = parseRoomKey(roomKey)
     const entry = await device.getPod(`automerge:${podKey}`)
-    return entry?.secret != null && entry.connection !== null
-      ? { secret: entry.secret, connection: entry.connection }
-      : null
+    if (entry === null || entry.connection === null) return null
+    const secrets = [entry.secret, ...(entry.formerSecrets ?? []).map((f) => f.secret)]
+    const secret = secretOfRoom(roomKey, secrets)
+    return secret === null ? null : { secret, connection: entry.connection }
   }
   const ice = createIceSource(
     undefined,
@@ -67,6 +72,13 @@ async function start(): Promise<void> {
     (servers) => probeRelay(servers),
     localGrantStore(),
   )
+  const keeper = createPodKeeper({
+    device,
+    pods,
+    ring: async () => ({ keys: deviceKeys, sealing: await device.sealingKeys() }),
+    now: () => Date.now(),
+    newId: randomId,
+  })
   const mesh = startMeshService({
     repo,
     device,
@@ -81,8 +93,10 @@ async function start(): Promise<void> {
       entryOf: (podKey) => device.getPod(`automerge:${podKey}`),
       viewOf: (podKey) => pods.peek(`automerge:${podKey}`),
       now: () => Date.now(),
+      onRemovalNotice: (podKey, notice) => void keeper.acceptRemovalNotice(podKey, notice),
     }),
     signalingReachable,
+    keeper,
     refreshSignaling: (reason) => void refreshSignaling(reason),
     freshAttempts: async (startedOffline) => {
       const view = await renewNetworkView({ startedOffline })

@@ -29,7 +29,12 @@ export function addMember(doc: PodDoc, input: NewMemberInput, ctx: CommandContex
   }
   doc.members[id] = member
   if (input.device !== undefined) {
-    doc.members[id].devices[input.device.id] = { ...input.device, addedAt: ctx.now }
+    doc.members[id].devices[input.device.id] = {
+      ...input.device,
+      addedAt: ctx.now,
+      sealingKey: null,
+      sealingKeySignature: null,
+    }
   }
   return id
 }
@@ -106,5 +111,10 @@ export function addMemberDevice(
     LIMITS.devicesPerMember,
     'devices for this member',
   )
-  member.devices[device.id] = { ...device, addedAt: ctx.now }
+  member.devices[device.id] = {
+    ...device,
+    addedAt: ctx.now,
+    sealingKey: null,
+    sealingKeySignature: null,
+  }
 }

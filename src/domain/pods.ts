@@ -59,6 +59,9 @@ export function initPod(doc: PodDoc, input: NewPodInput, ctx: CommandContext): s
   doc.invites = {}
   doc.corrections = {}
   doc.inviteUses = {}
+  doc.removals = {}
+  doc.keyEpochs = {}
+  doc.keyGrants = {}
   DEFAULT_ROLES.forEach((role, index) => {
     const id = ctx.newId()
     doc.roles[id] = { id, name: role.name, term: role.term, order: `a${index}`, retiredAt: null }
@@ -76,7 +79,12 @@ export function initPod(doc: PodDoc, input: NewPodInput, ctx: CommandContext): s
   }
   doc.members[founderId] = founder
   if (input.device !== null) {
-    doc.members[founderId].devices[input.device.id] = { ...input.device, addedAt: ctx.now }
+    doc.members[founderId].devices[input.device.id] = {
+      ...input.device,
+      addedAt: ctx.now,
+      sealingKey: null,
+      sealingKeySignature: null,
+    }
   }
   return founderId
 }

@@ -79,6 +79,18 @@ export const MIGRATIONS: readonly Migration[] = [
       if (doc.schemaVersion < 5) doc.schemaVersion = 5
     },
   },
+  {
+    // Removing a device or a member rotates the pod secret: removal requests and their
+    // confirmations, the new secrets sealed to the remaining devices, and secrets sealed later to
+    // a device an epoch missed, each in a map of its own. Devices gain `sealingKey` and its
+    // signature (absent: null), so existing devices need no change.
+    name: 'pod/6-key-epochs',
+    to: 6,
+    newMaps: ['removals', 'keyEpochs', 'keyGrants'],
+    up: (doc) => {
+      if (doc.schemaVersion < 6) doc.schemaVersion = 6
+    },
+  },
 ]
 
 /** Migrations that `doc` has not run yet, in registry order. */

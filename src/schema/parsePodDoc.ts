@@ -19,6 +19,10 @@ import type {
   PodFormatStep,
   InviteRecord,
   InviteUse,
+  KeyEpoch,
+  KeyGrant,
+  Removal,
+  RemovalConfirmation,
   Role,
   RoleSwap,
 } from './podDocument.ts'
@@ -253,7 +257,23 @@ function device(r: Reader, o: Obj, id: string, at: string): MemberDevice | null 
     publicKey,
     label: r.str(o, 'label', at, 'device'),
     addedAt: r.time(o, 'addedAt', at),
+    ...sealingKeyOf(r, o, at),
   }
+}
+
+/** A device's sealing key and its signature come together or not at all (absent: none yet). */
+function sealingKeyOf(
+  r: Reader,
+  o: Obj,
+  at: string,
+): Pick<MemberDevice, 'sealingKey' | 'sealingKeySignature'> {
+  const key = own(o, 'sealingKey') ?? null
+  const signature = own(o, 'sealingKeySignature') ?? null
+  if (key === null && signature === null) return { sealingKey: null, sealingKeySignature: null }
+  if (typeof key === 'string' && typeof signature === 'string')
+    return { sealingKey: key, sealingKeySignature: signature }
+  r.report(at, 'its sealing key was not a key with its signature; left out')
+  return { sealingKey: null, sealingKeySignature: null }
 }
 
 function member(r: Reader, o: Obj, id: string, at: string): Member | null {
@@ -558,6 +578,124 @@ function inviteUse(r: Reader, v: Obj, id: string, at: string): InviteUse | null 
   return { id, inviteId, memberId, deviceKey, at: when }
 }
 
+const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)
+const isWholeEpoch = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 1_000_000
+
+function confirmation(r: Reader, v: Obj, at: string): RemovalConfirmation | null {
+  const { by, at: when, epochSeen, signature } = v
+  if (
+    typeof by !== 'string' ||
+    !isFiniteNumber(when) ||
+    !isWholeEpoch(epochSeen) ||
+    typeof signature !== 'string'
+  ) {
+    r.report(at, 'left out: not a whole confirmation')
+    return null
+  }
+  return { by, at: when, epochSeen, signature }
+}
+
+/**
+ * Removals, key epochs and grants are signed: a field repaired would break the signature, so
+ * each is all-or-nothing — one with a missing or wrong field is left out and reported.
+ */
+function removal(r: Reader, v: Obj, id: string, at: string): Removal | null {
+  const { memberId, requestedBy, requestedAt, epochSeen, signature } = v
+  const deviceKey = own(v, 'deviceKey') ?? null
+  if (
+    typeof memberId !== 'string' ||
+    !(deviceKey === null || typeof deviceKey === 'string') ||
+    typeof requestedBy !== 'string' ||
+    !isFiniteNumber(requestedAt) ||
+    !isWholeEpoch(epochSeen) ||
+    typeof signature !== 'string' ||
+    own(v, 'id') !== id
+  ) {
+    r.report(at, 'left out: not a whole removal request')
+    return null
+  }
+  const confirmations =
+    own(v, 'confirmations') === undefined
+      ? emptyIdMap<RemovalConfirmation>()
+      : r.map(v, 'confirmations', at, (c, _cid, w) => confirmation(r, c, w))
+  return {
+    id,
+    memberId,
+    deviceKey,
+    requestedBy,
+    requestedAt,
+    epochSeen,
+    signature,
+    confirmations,
+  }
+}
+
+function keyEpoch(r: Reader, v: Obj, id: string, at: string): KeyEpoch | null {
+  const { epoch, secretCheck, madeBy, madeAt, signature } = v
+  const removals = own(v, 'removals')
+  const boxes = own(v, 'boxes')
+  const whole =
+    isWholeEpoch(epoch) &&
+    epoch >= 1 &&
+    typeof secretCheck === 'string' &&
+    typeof madeBy === 'string' &&
+    isFiniteNumber(madeAt) &&
+    typeof signature === 'string' &&
+    own(v, 'id') === id &&
+    Array.isArray(removals) &&
+    r.obj(boxes)
+  if (!whole) {
+    r.report(at, 'left out: not a whole key epoch')
+    return null
+  }
+  const removalIds: string[] = []
+  for (let i = 0; i < removals.length; i++) {
+    const item: unknown = removals[i]
+    if (typeof item !== 'string') {
+      r.report(at, 'left out: not a whole key epoch')
+      return null
+    }
+    removalIds.push(item)
+  }
+  const sealed = emptyIdMap<string>()
+  for (const [key, box] of Object.entries(boxes)) {
+    if (key === '__proto__' || typeof box !== 'string') {
+      r.report(at, 'left out: not a whole key epoch')
+      return null
+    }
+    sealed[key] = box
+  }
+  return {
+    id,
+    epoch,
+    removals: removalIds,
+    boxes: sealed,
+    secretCheck,
+    madeBy,
+    madeAt,
+    signature,
+  }
+}
+
+function keyGrant(r: Reader, v: Obj, id: string, at: string): KeyGrant | null {
+  const { epochId, epoch, to, box, madeBy, madeAt, signature } = v
+  if (
+    typeof epochId !== 'string' ||
+    !isWholeEpoch(epoch) ||
+    typeof to !== 'string' ||
+    typeof box !== 'string' ||
+    typeof madeBy !== 'string' ||
+    !isFiniteNumber(madeAt) ||
+    typeof signature !== 'string' ||
+    own(v, 'id') !== id
+  ) {
+    r.report(at, 'left out: not a whole key grant')
+    return null
+  }
+  return { id, epochId, epoch, to, box, madeBy, madeAt, signature }
+}
+
 /**
  * A correction names what it changed and who changed it; one without a known target or field,
  * or without its author, says nothing a reader could trust, and is left out.
@@ -662,6 +800,19 @@ export function parsePodDoc(raw: unknown, options: { strict?: boolean } = {}): P
       own(raw, 'inviteUses') === undefined
         ? emptyIdMap()
         : r.map(raw, 'inviteUses', 'document', (v, id, at) => inviteUse(r, v, id, at)),
+    // Absent before schema 6 (added by `pod/6-key-epochs`): empty maps, not a problem.
+    removals:
+      own(raw, 'removals') === undefined
+        ? emptyIdMap()
+        : r.map(raw, 'removals', 'document', (v, id, at) => removal(r, v, id, at)),
+    keyEpochs:
+      own(raw, 'keyEpochs') === undefined
+        ? emptyIdMap()
+        : r.map(raw, 'keyEpochs', 'document', (v, id, at) => keyEpoch(r, v, id, at)),
+    keyGrants:
+      own(raw, 'keyGrants') === undefined
+        ? emptyIdMap()
+        : r.map(raw, 'keyGrants', 'document', (v, id, at) => keyGrant(r, v, id, at)),
   }
   return { ok: true, view, problems: r.problems, readOnly }
 }

@@ -29,6 +29,13 @@ export interface MemberDevice {
   publicKey: string
   label: string
   addedAt: number
+  /**
+   * The device's X25519 public key (base64url), which new pod secrets are sealed to after a
+   * removal (schema 6); null until the device has published it. Absent: null.
+   */
+  sealingKey: string | null
+  /** The device's own Ed25519 signature over `sealingKeyStatement`; null with no key. */
+  sealingKeySignature: string | null
 }
 
 export interface Member {
@@ -348,6 +355,73 @@ export interface Correction {
   at: number
 }
 
+/** A confirmation of someone else's removal by a device of a second active member. */
+export interface RemovalConfirmation {
+  /** The confirming device's public key. */
+  by: string
+  at: number
+  /** The key epoch current on the confirming device (the re-key must go past it). */
+  epochSeen: number
+  /** The confirming device's signature over `confirmationStatement`. */
+  signature: string
+}
+
+/**
+ * A request to remove one device of a member, or a member with all their devices (schema 6).
+ * Removing one's own device (or oneself) takes effect at once; removing someone else takes a
+ * confirmation by a device of another active member. Signed by the requesting device.
+ */
+export interface Removal {
+  id: string
+  /** The member whose device is removed, or who is removed. */
+  memberId: string
+  /** The public key of the one device removed, or null: the member and all their devices. */
+  deviceKey: string | null
+  /** The requesting device's public key. */
+  requestedBy: string
+  requestedAt: number
+  /** The key epoch current on the requesting device. */
+  epochSeen: number
+  signature: string
+  /** Keyed by the confirming device's id. */
+  confirmations: Record<string, RemovalConfirmation>
+}
+
+/**
+ * A new pod secret (schema 6): made by a remaining device after a removal, sealed to each
+ * remaining device's sealing key, signed by its maker. Epoch 0 is the pod's first secret and
+ * has no entry. Concurrent entries for one epoch are resolved by the lowest signature.
+ */
+export interface KeyEpoch {
+  id: string
+  epoch: number
+  /** The removals it carries out (ids, sorted). */
+  removals: string[]
+  /** Recipient device public key → the secret sealed to that device. */
+  boxes: Record<string, string>
+  /** A check value derived from the secret (it reveals nothing of it): which epoch a secret is. */
+  secretCheck: string
+  madeBy: string
+  madeAt: number
+  signature: string
+}
+
+/**
+ * A current secret sealed to one more device after its epoch was made (a device that joined
+ * concurrently, or published its sealing key late), by a device that holds the secret.
+ */
+export interface KeyGrant {
+  id: string
+  /** The `KeyEpoch` whose secret it holds. */
+  epochId: string
+  epoch: number
+  to: string
+  box: string
+  madeBy: string
+  madeAt: number
+  signature: string
+}
+
 export interface PodDoc {
   schemaVersion: number
   /** Migration name → the schema version it brought the document to. A map, not a list, so
@@ -371,6 +445,12 @@ export interface PodDoc {
   corrections: Record<string, Correction>
   /** Who joined with which invite (schema 5; `pod/5-invite-uses` adds the map). */
   inviteUses: Record<string, InviteUse>
+  /** Requests to remove a device or member (schema 6; `pod/6-key-epochs` adds the maps). */
+  removals: Record<string, Removal>
+  /** New pod secrets after removals, sealed to the remaining devices (schema 6). */
+  keyEpochs: Record<string, KeyEpoch>
+  /** A current secret sealed to a device that an epoch missed (schema 6). */
+  keyGrants: Record<string, KeyGrant>
 }
 
 /** The notes document of one meeting: collaborative text, edited with splice. */

@@ -3,7 +3,16 @@ import { isPlainRecord } from './plainRecord.ts'
 
 type Obj = Record<string, unknown>
 
-const LATER_MAPS = ['formats', 'outsideRelationships', 'invites', 'corrections', 'inviteUses']
+const LATER_MAPS = [
+  'formats',
+  'outsideRelationships',
+  'invites',
+  'corrections',
+  'inviteUses',
+  'removals',
+  'keyEpochs',
+  'keyGrants',
+]
 
 function isObj(v: unknown): v is Obj {
   return isPlainRecord(v)

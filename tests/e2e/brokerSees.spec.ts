@@ -18,6 +18,26 @@ async function notesText(page: Page): Promise<string> {
   )
 }
 
+/** The pod's key epoch and secret as this device stores them. */
+async function podKeysOn(page: Page): Promise<{ epoch: number | null; secret: string | null }> {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('tend-device')
+        open.onsuccess = () => {
+          const all = open.result.transaction('pods').objectStore('pods').getAll()
+          all.onsuccess = () => {
+            const entry = (all.result as { epoch?: number; secret: string | null }[])[0]
+            open.result.close()
+            resolve({ epoch: entry?.epoch ?? null, secret: entry?.secret ?? null })
+          }
+          all.onerror = () => reject(all.error)
+        }
+        open.onerror = () => reject(open.error)
+      }),
+  )
+}
+
 /** Every MQTT packet in one connection's bytes, in order. */
 function packetsOf(bytes: Buffer): Packet[] {
   const packets: Packet[] = []
@@ -41,6 +61,7 @@ describe('what the signaling broker sees', () => {
   let host: Awaited<ReturnType<typeof startTestHost>>
   let a: Device
   let b: Device
+  let c: Device
   const received = new Map<IncomingMessage, Buffer[]>()
   const POD = 'Quince lantern circle'
   const NOTE = 'marigold whisper ledger'
@@ -53,14 +74,14 @@ describe('what the signaling broker sees', () => {
         received.set(connection, chunks)
       },
     })
-    ;[a, b] = await Promise.all([launchDevice(), launchDevice()])
+    ;[a, b, c] = await Promise.all([launchDevice(), launchDevice(), launchDevice()])
   })
   afterAll(async () => {
-    await Promise.all([a, b].map((d) => d?.destroy()))
+    await Promise.all([a, b, c].map((d) => d?.destroy()))
     await host?.close()
   })
 
-  it('relays two members’ whole sync without a name, a note, a document id or a key', async () => {
+  it('relays the members’ whole sync, a removal and the re-key without a name, a note, a document id or a key', async () => {
     // A control: text published in clear through this broker is found by the same search.
     const canary = 'canary published in clear'
     const probe = await mqtt.connectAsync(`${host.url.replace('http', 'ws')}/mqtt`, {
@@ -85,6 +106,29 @@ describe('what the signaling broker sees', () => {
     await a.page.keyboard.type(NOTE)
     await expect.poll(() => notesText(b.page), { timeout: 30_000 }).toBe(NOTE)
 
+    // A third member joins, then removes her own device: the pod re-keys, and the two who
+    // remain sync on the new secret.
+    await a.page.goto(podUrl)
+    await b.page.goto(podUrl.replace(/^.*#/, `${host.url}/#`))
+    await joinByInvite(c.page, await makeInvite(a.page), 'Cyprienne', POD)
+    await waitForMembers(a.page, ['Amaranthe', 'Bodhild', 'Cyprienne', 'Ysolde'])
+    await expect
+      .poll(() => a.page.getByText('not yet ready for a new key').count(), { timeout: 30_000 })
+      .toBe(0)
+    await c.page.goto(podUrl.replace(/^.*#/, `${host.url}/#`))
+    await c.page
+      .getByRole('button', { name: /^Remove this device: Cyprienne's/ })
+      .first()
+      .click()
+    await c.page.getByTestId('removed-notice').waitFor({ timeout: 30_000 })
+    await expect.poll(async () => (await podKeysOn(a.page)).epoch, { timeout: 30_000 }).toBe(1)
+    await expect.poll(async () => (await podKeysOn(b.page)).epoch, { timeout: 30_000 }).toBe(1)
+    await waitConnectedWith(a.page, ['Bodhild'])
+    await addMember(a.page, 'Wenceslas', 'Newer')
+    await waitForMembers(b.page, ['Amaranthe', 'Bodhild', 'Cyprienne', 'Wenceslas', 'Ysolde'])
+    const rotated = (await podKeysOn(a.page)).secret ?? ''
+    const newKeys = await deriveRoomKeys(rotated)
+
     const invite = await decodeInvite(link, Date.now())
     const keys = await deriveRoomKeys(invite.secret)
     const needles = {
@@ -102,6 +146,14 @@ describe('what the signaling broker sees', () => {
       'room id': keys.roomId,
       'room password': keys.password,
       'app id': keys.appId,
+      'removed member': 'Cyprienne',
+      'member added after the re-key': 'Wenceslas',
+      'new pod secret': rotated,
+      'new pod secret (base64)': Buffer.from(rotated, 'base64url').toString('base64'),
+      'new pod secret (hex)': Buffer.from(rotated, 'base64url').toString('hex'),
+      'new room id': newKeys.roomId,
+      'new room password': newKeys.password,
+      'new app id': newKeys.appId,
     }
 
     const connections = [...received.values()].map((chunks) => Buffer.concat(chunks))

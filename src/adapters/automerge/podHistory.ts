@@ -222,20 +222,52 @@ function same(a: unknown, b: unknown): boolean {
 }
 
 /**
+ * What a restore never takes back: who may be in the pod and with which keys. Signed
+ * membership, key epochs and grants, invites and their uses, and the record of corrections
+ * stay as they are now; so do members (a restore never removes a member or a device: removing
+ * is a signed act of its own, and undoing a removal by restoring would let a removed device
+ * back in).
+ */
+const KEPT_WHOLE = new Set([
+  'removals',
+  'keyEpochs',
+  'keyGrants',
+  'invites',
+  'inviteUses',
+  'corrections',
+])
+
+function kept(path: readonly string[]): boolean {
+  const [area, , field] = path
+  if (path.length >= 1 && KEPT_WHOLE.has(area ?? '')) return true
+  return area === 'members' && field === 'devices'
+}
+
+/**
  * Makes `target` (a document being changed) hold what `source` (the pod at an earlier point,
  * as plain data) held: keys added since are deleted, changed values put back, and objects
- * walked into so that what did not change is not rewritten.
+ * walked into so that what did not change is not rewritten. The document's own top level is
+ * kept whole (its schema version, and maps a later migration made, which every device made
+ * alike and must not be made twice); what is inside them is restored, except what `kept` names.
  */
 export function restoreInto(
   target: Record<string, unknown>,
   source: Record<string, unknown>,
+  path: readonly string[] = [],
 ): void {
-  for (const key of Object.keys(target)) {
-    if (!Object.prototype.hasOwnProperty.call(source, key)) delete target[key]
+  if (kept(path)) return
+  // The top level is never deleted from; nor is the member list (see KEPT_WHOLE).
+  if (path.length > 0 && !(path.length === 1 && path[0] === 'members')) {
+    for (const key of Object.keys(target)) {
+      if (!Object.prototype.hasOwnProperty.call(source, key) && !kept([...path, key]))
+        delete target[key]
+    }
   }
   for (const [key, value] of Object.entries(source)) {
+    const at = [...path, key]
+    if ((path.length === 0 && key === 'schemaVersion') || kept(at)) continue
     const current = target[key]
-    if (isPlainObject(value) && isPlainObject(current)) restoreInto(current, value)
+    if (isPlainObject(value) && isPlainObject(current)) restoreInto(current, value, at)
     else if (!same(current, value)) target[key] = structuredClone(value)
   }
 }

@@ -66,3 +66,11 @@ export async function podMac(secretText: string, data: string): Promise<string> 
   const mac = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(data))
   return toBase64Url(new Uint8Array(mac).slice(0, 16))
 }
+
+/**
+ * A check value of a pod secret, recorded with each key epoch: a device that holds a secret
+ * (from an invite link, or from before) learns which epoch it is without revealing anything of it.
+ */
+export async function secretCheckOf(secretText: string): Promise<string> {
+  return toBase64Url(await derive(decodeSecret(secretText), 'epoch check', 16))
+}

@@ -11,6 +11,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb'
 import type { JourneyStage } from '../../schema/podDocument.ts'
 import { completeKeys, generateDeviceKeys, type DeviceKeys } from '../crypto/deviceIdentity.ts'
+import { completeSealingKeys, generateSealingKeys, type SealingKeys } from '../crypto/sealing.ts'
 
 export interface DeviceProfile {
   displayName: string
@@ -59,6 +60,16 @@ export interface PodEntry {
    * that it was added under its member. Absent otherwise.
    */
   rejoin?: { inviteId: string; expiresAt: number } | null
+  /** The key epoch of `secret` (0: the pod's first secret). Absent: not known yet. */
+  epoch?: number
+  /**
+   * Secrets of earlier epochs (newest first, a few at most): their rooms stay open as lobbies
+   * where a member's device that was away during a re-key finds the others and learns the new
+   * secret; only active members' devices are let in there.
+   */
+  formerSecrets?: { secret: string; epoch: number }[]
+  /** Set when this device sees it was removed from the pod: it joins no room of it again. */
+  removed?: { at: number; byName: string | null; wholeMember: boolean } | null
 }
 
 export interface PendingJoin {
@@ -88,6 +99,8 @@ export interface DeviceStore {
   removePod(url: string): Promise<void>
   /** The device's signing keys, created on first use. */
   keys(): Promise<DeviceKeys>
+  /** The device's X25519 sealing keys (new pod secrets are sealed to them), created on first use. */
+  sealingKeys(): Promise<SealingKeys>
   /** Calls `listener` after any write, in this tab or another. Returns an unsubscribe. */
   subscribe(listener: () => void): () => void
   close(): void
@@ -114,6 +127,23 @@ export async function openDeviceStore(name = 'tend-device'): Promise<DeviceStore
     channel.postMessage('changed')
   }
   let keysPromise: Promise<DeviceKeys> | null = null
+  let sealingPromise: Promise<SealingKeys> | null = null
+  /** Reads a key pair stored under `name`, or stores `fresh()` — the first of racing tabs wins. */
+  const keyPair = async <T>(
+    name: string,
+    fresh: () => Promise<T & { privateKey: CryptoKey; publicKey: CryptoKey }>,
+    complete: (privateKey: CryptoKey, publicKey: CryptoKey) => Promise<T>,
+  ): Promise<T> => {
+    const stored = await db.get('keys', name)
+    if (stored !== undefined) return complete(stored.privateKey, stored.publicKey)
+    const made = await fresh()
+    const tx = db.transaction('keys', 'readwrite')
+    const again = await tx.store.get(name)
+    if (again === undefined)
+      await tx.store.put({ privateKey: made.privateKey, publicKey: made.publicKey }, name)
+    await tx.done
+    return again === undefined ? made : complete(again.privateKey, again.publicKey)
+  }
 
   return {
     async getProfile() {
@@ -145,20 +175,13 @@ export async function openDeviceStore(name = 'tend-device'): Promise<DeviceStore
       changed()
     },
     keys() {
-      keysPromise ??= (async () => {
-        const stored = await db.get('keys', 'device')
-        if (stored !== undefined) return completeKeys(stored.privateKey, stored.publicKey)
-        const fresh = await generateDeviceKeys()
-        // Two tabs may race to create keys: the first write wins and both use it.
-        const tx = db.transaction('keys', 'readwrite')
-        const again = await tx.store.get('device')
-        if (again === undefined) {
-          await tx.store.put({ privateKey: fresh.privateKey, publicKey: fresh.publicKey }, 'device')
-        }
-        await tx.done
-        return again === undefined ? fresh : completeKeys(again.privateKey, again.publicKey)
-      })()
+      // Two tabs may race to create keys: the first write wins and both use it.
+      keysPromise ??= keyPair('device', generateDeviceKeys, completeKeys)
       return keysPromise
+    },
+    sealingKeys() {
+      sealingPromise ??= keyPair('sealing', generateSealingKeys, completeSealingKeys)
+      return sealingPromise
     },
     subscribe(listener) {
       listeners.add(listener)

@@ -37,6 +37,16 @@ export interface Admission {
     podKey: string,
     claim: { peerId: string; credentials: HandshakeValue; nonce: string; signature: string },
   ): Promise<boolean>
+  /**
+   * What to tell a peer that `verify` refused, or null for nothing: a device removed from the
+   * pod is sent its signed removal, so it can say why nobody lets it in.
+   */
+  refusal?(
+    podKey: string,
+    claim: { peerId: string; credentials: HandshakeValue; nonce: string; signature: string },
+  ): Promise<HandshakeValue | null>
+  /** A peer that this device admitted refused it, and said why (untrusted: check it). */
+  onRefused?(podKey: string, notice: HandshakeValue): void
 }
 
 export interface MeshAdapterOptions {
@@ -422,13 +432,29 @@ export class TendMeshAdapter extends NetworkAdapter {
       if (!isObject(proof) || proof['t'] !== 'proof' || typeof proof['signature'] !== 'string') {
         throw new Error('no proof')
       }
-      const admitted = await this.#options.admission.verify(podKey, {
+      const admission = this.#options.admission
+      const claim = {
         peerId: hello['peerId'],
         credentials: hello['cred'] ?? null,
         nonce,
         signature: proof['signature'],
-      })
-      if (!admitted) throw new Error('not a member of this pod')
+      }
+      const admitted = await admission.verify(podKey, claim)
+      if (!admitted) {
+        const notice = (await admission.refusal?.(podKey, claim)) ?? null
+        if (notice !== null) await send({ t: 'refused', notice }).catch(() => undefined)
+        throw new Error('not a member of this pod')
+      }
+      // The peer may still refuse this device; when it says why (a removal), hear it. Nothing
+      // else follows a proof, and an admitted peer's readiness ends the handshake instead.
+      if (admission.onRefused !== undefined)
+        void receive().then(
+          (said) => {
+            if (isObject(said) && said['t'] === 'refused' && said['notice'] !== undefined)
+              admission.onRefused?.(podKey, said['notice'] as HandshakeValue)
+          },
+          () => undefined,
+        )
       const meta = isObject(hello['meta']) ? hello['meta'] : {}
       const metadata: PeerMetadata = {}
       if (typeof meta['storageId'] === 'string')

@@ -19,6 +19,9 @@ import { TendMeshAdapter, type Admission } from './meshAdapter.ts'
 import { meshDebug } from './debugLog.ts'
 import type { PathKind, RoomOpener } from './meshRoom.ts'
 import { ComeBackPolicy, HIDDEN_LONG_MS, RejoinSchedule, type ComeBackReason } from './comeBack.ts'
+import { parseRoomKey, roomKeyFor } from './lobbies.ts'
+import type { PodKeeper } from './podKeeper.ts'
+import { keyStateOf } from '../crypto/podKeyring.ts'
 
 export interface PodMeshStatus {
   /**
@@ -80,10 +83,15 @@ export interface MeshServiceOptions {
    * attempt in progress was hopeless and is dropped.
    */
   freshAttempts?: (startedOffline: boolean) => Promise<boolean>
+  /** Keeps each pod's secret on its current key epoch (see podKeeper.ts), after every sync. */
+  keeper?: PodKeeper
   lockName?: string
   channelName?: string
   statusEveryMs?: number
 }
+
+/** How long a device removed from a pod may stay connected before it is no longer served. */
+const REMOVED_SERVED_MS = 10_000
 
 /** A pod's room is reopened at most this often when members cannot be reached. */
 const RETRY_UNREACHABLE_MS = 20_000
@@ -145,11 +153,28 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
   const lead = async (): Promise<void> => {
     leading = true
     const { repo, device, pods, shareRules } = options
+    // A peer may be in a pod's room and in one of its lobbies: it is served the pod while it is
+    // in any of them.
+    const roomsOfPeer = new Map<string, Set<string>>()
+    const admit = (peerId: PeerId, roomKey: string) => {
+      const rooms = roomsOfPeer.get(peerId) ?? new Set<string>()
+      rooms.add(roomKey)
+      roomsOfPeer.set(peerId, rooms)
+      shareRules.admitPeer(peerId, parseRoomKey(roomKey).podKey)
+    }
+    const dismiss = (peerId: PeerId, roomKey: string) => {
+      const rooms = roomsOfPeer.get(peerId)
+      rooms?.delete(roomKey)
+      const { podKey } = parseRoomKey(roomKey)
+      if (rooms !== undefined && [...rooms].some((r) => parseRoomKey(r).podKey === podKey)) return
+      if (rooms?.size === 0) roomsOfPeer.delete(peerId)
+      shareRules.dismissPeer(peerId, podKey)
+    }
     const adapter = new TendMeshAdapter({
       openRoom: options.openRoom,
       admission: options.admission,
-      onAdmit: (peerId: PeerId, podKey: string) => shareRules.admitPeer(peerId, podKey),
-      onDismiss: (peerId: PeerId, podKey: string) => shareRules.dismissPeer(peerId, podKey),
+      onAdmit: admit,
+      onDismiss: dismiss,
       onPeersChanged: () => {
         if (adapter.connectedPeers().length > 0) policy.reached()
         void refresh()
@@ -183,14 +208,14 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
      * leaving, got the leaving room back, and announced nothing until the next reopen.
      */
     const reopening = new Map<string, Promise<void>>()
-    const reopen = (podKey: string): Promise<void> => {
-      const running = reopening.get(podKey)
+    const reopen = (room: string): Promise<void> => {
+      const running = reopening.get(room)
       if (running !== undefined) return running
       const done = adapter
-        .removePod(podKey)
-        .then(() => adapter.addPod(podKey))
-        .finally(() => reopening.delete(podKey))
-      reopening.set(podKey, done)
+        .removePod(room)
+        .then(() => adapter.addPod(room))
+        .finally(() => reopening.delete(room))
+      reopening.set(room, done)
       return done
     }
     // The repo offers only loaded documents, so every pod is loaded — but one at a time and
@@ -207,26 +232,70 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
     // a page no view of the network even after it returns (see trysteroRoom.renewNetworkView),
     // and every attempt made before would fail and hold the other side up for half a minute.
     let roomsAllowed = globalThis.navigator?.onLine !== false
+    /** Each pod's room on its current secret (its other rooms are lobbies of former secrets). */
+    const currentRoom = new Map<string, string>()
+    const roomOf = (podKey: string) => currentRoom.get(podKey) ?? podKey
+    /** Whether a connected peer is in any of a pod's rooms. */
+    const inPod = (peer: { pods: string[] }, podKey: string) =>
+      peer.pods.some((r) => parseRoomKey(r).podKey === podKey)
+    // A device removed from a pod joins none of its rooms again (it keeps its own copy). A new
+    // key epoch opens the new secret's room; the old room stays open, as a lobby.
     const syncPods = async () => {
-      entries = (await device.listPods()).filter((e) => e.secret !== null && e.connection !== null)
-      const keys = new Set(entries.map((e) => podKeyOf(e.url)))
+      entries = (await device.listPods()).filter(
+        (e) => e.secret !== null && e.connection !== null && e.removed == null,
+      )
+      const keys = new Set<string>()
       for (const entry of entries) {
         const podKey = podKeyOf(entry.url)
+        const current = roomKeyFor(podKey, entry.secret ?? '')
+        currentRoom.set(podKey, current)
+        keys.add(current)
+        if (entry.pendingJoin === null)
+          for (const former of entry.formerSecrets ?? [])
+            keys.add(roomKeyFor(podKey, former.secret))
         shareRules.registerDocument(podKey, podKey)
         if (!roomsAllowed) {
           void loadInBackground(entry.url).then(() => keepNotesOpen(entry.url))
           continue
         }
-        if (!joined.has(podKey)) {
-          joined.add(podKey)
-          adapter.addPod(podKey)
+        if (!joined.has(current))
           void loadInBackground(entry.url).then(() => keepNotesOpen(entry.url))
+      }
+      if (!roomsAllowed) return
+      for (const roomKey of keys) {
+        if (joined.has(roomKey)) continue
+        joined.add(roomKey)
+        adapter.addPod(roomKey)
+      }
+      for (const roomKey of [...joined]) {
+        if (!keys.has(roomKey)) {
+          joined.delete(roomKey)
+          void adapter.removePod(roomKey)
         }
       }
-      for (const podKey of [...joined]) {
-        if (!keys.has(podKey)) {
-          joined.delete(podKey)
-          void adapter.removePod(podKey)
+    }
+
+    // A device removed from a pod while connected is served until it holds the removal (so it
+    // can say why it was removed), for a few seconds at most, then no more.
+    const removedSince = new Map<string, number>()
+    const dropRemovedPeers = async (entry: PodEntry, now: number) => {
+      const view = pods.peek(entry.url)
+      if (view === null) return
+      const podKey = podKeyOf(entry.url)
+      const connected = adapter.connectedPeers().filter((p) => inPod(p, podKey))
+      if (connected.length === 0) return
+      const state = await keyStateOf(view, podKey)
+      if (state.removedDevices.size === 0) return
+      const heads = pods.heads(entry.url)
+      for (const peer of connected) {
+        const key = publicKeyOf(peer.credentials)
+        if (key === null || !state.removedDevices.has(key)) continue
+        const first = removedSince.get(peer.peerId) ?? now
+        removedSince.set(peer.peerId, first)
+        const info = peer.storageId === null ? null : pods.syncInfo(entry.url, peer.storageId)
+        if (now - first > REMOVED_SERVED_MS || sameHeads(info?.heads ?? null, heads)) {
+          meshDebug(`room ${podKey.slice(0, 6)}: a removed device is no longer served`)
+          shareRules.dismissPeer(peer.peerId, podKey)
         }
       }
     }
@@ -246,15 +315,18 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
       for (const entry of entries) {
         const podKey = podKeyOf(entry.url)
         keepNotesOpen(entry.url)
+        if (options.keeper !== undefined) void options.keeper.tend(entry)
+        void dropRemovedPeers(entry, now)
         const heads = pods.heads(entry.url)
         const podPeers: PodMeshStatus['peers'] = []
         const lastSync = { ...entry.lastSyncByKey }
         const held = { ...entry.heldByKey }
         let syncedHeads = entry.syncedHeads
-        for (const peer of peers.filter((p) => p.pods.includes(podKey))) {
+        for (const peer of peers.filter((p) => inPod(p, podKey))) {
           const publicKey = publicKeyOf(peer.credentials)
           if (publicKey === null) continue
-          podPeers.push({ publicKey, path: await adapter.pathTo(peer.peerId, podKey) })
+          const room = peer.pods.find((r) => parseRoomKey(r).podKey === podKey) ?? podKey
+          podPeers.push({ publicKey, path: await adapter.pathTo(peer.peerId, room) })
           const info = peer.storageId === null ? null : pods.syncInfo(entry.url, peer.storageId)
           if (info !== null && info.heads.length > 0) held[publicKey] = info.heads
           if (info !== null && sameHeads(info.heads, heads)) {
@@ -295,7 +367,7 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
         // synced with lately count too.
         for (const [k, at] of Object.entries(lastSync)) if (now - at < RECENT_SYNC_MS) seen.add(k)
         if (
-          joined.has(podKey) &&
+          joined.has(roomOf(podKey)) &&
           options.signalingReachable(urls) &&
           rejoinOf(podKey).shouldReopen(
             now,
@@ -306,7 +378,7 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
           meshDebug(
             `room ${podKey.slice(0, 6)}: members still missing after coming back; reopening`,
           )
-          void reopen(podKey)
+          void reopen(roomOf(podKey))
         }
         if (!firstSeen.has(podKey)) firstSeen.set(podKey, now)
         const inGrace = now - (firstSeen.get(podKey) ?? now) < SIGNALING_GRACE_MS
@@ -341,26 +413,31 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
         return at !== null && at <= Date.now()
       })
       for (const entry of due) {
-        const podKey = podKeyOf(entry.url)
-        meshDebug(`room ${podKey.slice(0, 6)}: relay credentials due; reopening`)
-        await reopen(podKey)
+        const room = roomOf(podKeyOf(entry.url))
+        meshDebug(`room ${room.slice(0, 6)}: relay credentials due; reopening`)
+        await reopen(room)
       }
     }
 
     // A member was found but no path worked: perhaps the relay credentials expired or were
     // refused, perhaps the relay is down. Fetch credentials again and reopen the room — but only
     // while nobody in the pod is connected (reopening drops live links), and not too often.
-    const retryUnreachable = async (podKey: string) => {
+    const retryUnreachable = async (roomKey: string) => {
+      const { podKey } = parseRoomKey(roomKey)
       const now = Date.now()
       lastUnreachable.set(podKey, now)
-      if (now - (lastRetry.get(podKey) ?? 0) < RETRY_UNREACHABLE_MS || adapter.hasPeersIn(podKey))
+      if (
+        now - (lastRetry.get(roomKey) ?? 0) < RETRY_UNREACHABLE_MS ||
+        adapter.hasPeersIn(roomKey) ||
+        !joined.has(roomKey)
+      )
         return
       const entry = entries.find((e) => podKeyOf(e.url) === podKey)
       if (!options.signalingReachable(entry?.connection?.signalingUrls ?? [])) return
-      lastRetry.set(podKey, now)
+      lastRetry.set(roomKey, now)
       meshDebug(`room ${podKey.slice(0, 6)}: nobody reachable; new credentials, reopening`)
       if (entry?.connection != null) options.onUnreachable?.(entry.connection)
-      await reopen(podKey)
+      await reopen(roomKey)
       void refresh()
     }
 
@@ -405,9 +482,9 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
         while (Date.now() < until && !entries.every(reachable))
           await new Promise((resolve) => setTimeout(resolve, 200))
         for (const entry of entries) {
-          const podKey = podKeyOf(entry.url)
-          if (adapter.hasPeersIn(podKey) || !reachable(entry)) continue
-          await reopen(podKey)
+          const room = roomOf(podKeyOf(entry.url))
+          if (adapter.hasPeersIn(room) || !reachable(entry)) continue
+          await reopen(room)
         }
       } finally {
         reaching = false

@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react'
 import type { JourneyStage, Member, MemberStatus, PodDoc } from '../../schema/podDocument.ts'
 import { MEMBER_STATUSES } from '../../schema/podDocument.ts'
+import type { KeyState } from '../../domain/keyEpochs.ts'
 import { addMember, setMemberStatus, updateMember } from '../../domain/members.ts'
 import { membersForDisplay, readPodSize } from '../../domain/podQueries.ts'
 import { usePod, usePodCommand } from '../../hooks/usePod.ts'
@@ -16,6 +17,9 @@ import { PodNotReady } from '../common/PodNotReady.tsx'
 import { PracticeNav } from '../circle/PracticeNav.tsx'
 import { DisagreementNotice } from '../circle/DisagreementNotice.tsx'
 import { InvitePanel } from './InvitePanel.tsx'
+import { IgnoredMembership, MemberDevices, RemovedNotice } from './MemberDevices.tsx'
+import { useKeyState } from '../../hooks/useMembership.ts'
+import { usePodEntry } from '../../hooks/useDeviceData.ts'
 import { InsightNav } from '../vitality/InsightNav.tsx'
 import { RemovePodFromDevice, SavePodCopy } from './PodFileActions.tsx'
 import { PodHistory } from './PodHistory.tsx'
@@ -41,15 +45,29 @@ export function PodOverview(props: { url: string }) {
     if (ready) performance.mark('tend:pod-rendered')
   }, [ready])
   if (state.status !== 'ready') return <PodNotReady state={state} />
-  const { view, readOnly, problems, disagreements } = state
+  return <ReadyPod url={props.url} state={state} myName={profile?.displayName ?? 'A member'} />
+}
+
+function ReadyPod(props: {
+  url: string
+  state: Extract<ReturnType<typeof usePod>, { status: 'ready' }>
+  myName: string
+}) {
+  const { view, problems, disagreements } = props.state
+  const entry = usePodEntry(props.url)
+  // A device removed from the pod keeps its copy, read-only: it can no longer share changes.
+  const removed = entry?.removed != null
+  const readOnly = props.state.readOnly || removed
+  const keyState = useKeyState(props.url, view)
   return (
     <>
+      <RemovedNotice url={props.url} />
       <section aria-labelledby="pod-heading">
         <p className="muted">{POD_KIND_SHORT[view.pod.kind]}</p>
         <h1 id="pod-heading">{view.pod.name}</h1>
         {view.pod.purpose !== '' && <p className="purpose">{view.pod.purpose}</p>}
         <PodDetails url={props.url} view={view} readOnly={readOnly} />
-        {readOnly && (
+        {props.state.readOnly && (
           <p className="banner" role="status">
             This pod was saved by a newer version of Tend, so this device shows it read-only. Update
             Tend to make changes.
@@ -73,10 +91,9 @@ export function PodOverview(props: { url: string }) {
       <PracticeNav url={props.url} view={view} readOnly={readOnly} />
       <SizeGuidance view={view} />
       <InsightNav url={props.url} />
-      <Members url={props.url} view={view} readOnly={readOnly} />
-      {!readOnly && (
-        <InvitePanel url={props.url} view={view} myName={profile?.displayName ?? 'A member'} />
-      )}
+      <Members url={props.url} view={view} readOnly={readOnly} keyState={keyState} />
+      <IgnoredMembership keyState={keyState} />
+      {!readOnly && <InvitePanel url={props.url} view={view} myName={props.myName} />}
       {!readOnly && <AddMemberForm url={props.url} />}
       <SavePodCopy url={props.url} podName={view.pod.name} canLink={!readOnly} />
       <PodHistory url={props.url} view={view} readOnly={readOnly} />
@@ -177,9 +194,15 @@ function SizeGuidance(props: { view: PodDoc }) {
   )
 }
 
-function Members(props: { url: string; view: PodDoc; readOnly: boolean }) {
+function Members(props: {
+  url: string
+  view: PodDoc
+  readOnly: boolean
+  keyState: KeyState | null
+}) {
   const members = membersForDisplay(props.view)
   const [editing, setEditing] = useState<string | null>(null)
+  const me = useMyMemberId(props.url, props.view)
   const now = useNow(60_000, props.view)
   return (
     <section aria-labelledby="members-heading">
@@ -204,6 +227,14 @@ function Members(props: { url: string; view: PodDoc; readOnly: boolean }) {
                     member.status === 'active' &&
                     ` · away until ${formatDate(member.awayUntil)}`}
                 </span>
+                <MemberDevices
+                  url={props.url}
+                  view={props.view}
+                  member={member}
+                  keyState={props.keyState}
+                  myMemberId={me}
+                  readOnly={props.readOnly}
+                />
               </div>
               {!props.readOnly && (
                 <button

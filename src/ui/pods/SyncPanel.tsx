@@ -42,6 +42,17 @@ export function SyncPanel(props: { url: string; view: PodDoc }) {
     Object.values(m.devices).some((d) => d.publicKey !== deviceKeys.publicKeyText),
   )
   const unreachable = status?.signaling === 'unreachable' || status?.signaling === 'none'
+  if (entry?.removed != null)
+    return (
+      <section aria-labelledby="sync-heading" className="sync-panel" data-testid="sync-panel">
+        <h2 id="sync-heading" className="visually-hidden">
+          Sync
+        </h2>
+        <p data-testid="connected-with">
+          Removed from this pod: this device no longer syncs with its members.
+        </p>
+      </section>
+    )
   return (
     <section aria-labelledby="sync-heading" className="sync-panel" data-testid="sync-panel">
       <h2 id="sync-heading" className="visually-hidden">

@@ -14,7 +14,11 @@ import {
 import { inviteProof } from '../../../src/adapters/network/invite.ts'
 import { randomBytes, toBase64Url } from '../../../src/adapters/crypto/encoding.ts'
 import type { PodEntry } from '../../../src/adapters/device/deviceStore.ts'
-import { addMember, setMemberStatus } from '../../../src/domain/members.ts'
+import { addMember, addMemberDevice, setMemberStatus } from '../../../src/domain/members.ts'
+import { generateSealingKeys } from '../../../src/adapters/crypto/sealing.ts'
+import { signConfirmation, signRemoval } from '../../../src/adapters/crypto/podKeyring.ts'
+import { recordConfirmation, recordRemoval } from '../../../src/domain/keyEpochs.ts'
+import { roomKeyFor } from '../../../src/adapters/network/lobbies.ts'
 import { newPod, testContext } from '../support/testContext.ts'
 
 const NOW = Date.UTC(2026, 10, 25)
@@ -69,7 +73,8 @@ describe('pod admission', async () => {
   const admission = createPodAdmission({
     keys: me,
     entryOf: async () => entry(secret),
-    viewOf: () => doc,
+    // A fresh view each time, as the pod store gives one per change (key states are cached per view).
+    viewOf: () => structuredClone(doc),
     now: () => NOW,
   })
 
@@ -237,5 +242,199 @@ describe('pod admission', async () => {
     setMemberStatus(doc, memberId, 'left', ctx)
     expect(await admission.verify(POD, await claimFrom(member, 'n1'))).toBe(false)
     setMemberStatus(doc, memberId, 'active', ctx)
+  })
+})
+
+describe('pod admission after removals and a re-key', async () => {
+  const ring = async () => ({
+    keys: await generateDeviceKeys(),
+    sealing: await generateSealingKeys(),
+  })
+  const [me, bo, boLaptop, cy, joiner] = await Promise.all([ring(), ring(), ring(), ring(), ring()])
+  const ctx = testContext()
+  const { doc, founderId } = newPod(ctx)
+  const device = (r: typeof me, label: string) => ({
+    id: r.keys.deviceId,
+    publicKey: r.keys.publicKeyText,
+    label,
+  })
+  addMemberDevice(doc, founderId, device(me, 'phone'), ctx)
+  const boId = addMember(doc, { name: 'Bo', stage: 'newer', device: device(bo, 'phone') }, ctx)
+  addMemberDevice(doc, boId, device(boLaptop, 'laptop'), ctx)
+  const cyId = addMember(doc, { name: 'Cy', stage: 'newer', device: device(cy, 'phone') }, ctx)
+  const oldSecret = toBase64Url(randomBytes(32))
+  const newSecret = toBase64Url(randomBytes(32))
+  let current = oldSecret
+  const admission = createPodAdmission({
+    keys: me.keys,
+    entryOf: async () => entry(current),
+    viewOf: () => structuredClone(doc),
+    now: () => NOW,
+  })
+  const claim = async (r: typeof me, nonce: string, invite: unknown = null) =>
+    claimFrom(r.keys, nonce, invite)
+
+  // Bo's laptop invites someone while the pod is on its first secret; the link holds it.
+  const unsigned = {
+    id: 'inv-laptop',
+    invitedBy: boId,
+    deviceKey: boLaptop.keys.publicKeyText,
+    createdAt: NOW - 60_000,
+    expiresAt: NOW + 60_000,
+    uses: 1,
+    forMember: null,
+  }
+  const inviteSig = await sign(
+    boLaptop.keys,
+    new TextEncoder().encode(inviteStatement(POD, unsigned)),
+  )
+  recordInvite(doc, { ...unsigned, signature: inviteSig, withdrawnAt: null })
+  const oldLinkProof = {
+    inviteId: 'inv-laptop',
+    expiresAt: unsigned.expiresAt,
+    mac: await inviteProof({
+      inviteId: 'inv-laptop',
+      expiresAt: unsigned.expiresAt,
+      secret: oldSecret,
+    }),
+  }
+
+  it('admits the invite before anything is removed (the baseline)', async () => {
+    expect(await admission.verify(POD, await claim(joiner, 'n', oldLinkProof))).toBe(true)
+  })
+
+  it('refuses a removed device, but not its member’s other device', async () => {
+    // Bo removes their own lost laptop: it takes effect at once.
+    const r = await signRemoval(POD, bo, {
+      id: 'rm-laptop',
+      memberId: boId,
+      deviceKey: boLaptop.keys.publicKeyText,
+      now: NOW - 30_000,
+      epochSeen: 0,
+    })
+    recordRemoval(doc, r)
+    expect(await admission.verify(POD, await claim(boLaptop, 'n'))).toBe(false)
+    expect(await admission.verify(POD, await claim(bo, 'n'))).toBe(true)
+  })
+
+  it('refuses an invite made on the removed device, before or after its removal', async () => {
+    expect(await admission.verify(POD, await claim(joiner, 'n', oldLinkProof))).toBe(false)
+  })
+
+  it('refuses an old link’s proof once the pod is on a new secret', async () => {
+    // Cy makes an invite under the old secret; the pod then moves to a new one.
+    const cyInvite = {
+      ...unsigned,
+      id: 'inv-cy',
+      invitedBy: cyId,
+      deviceKey: cy.keys.publicKeyText,
+    }
+    const sig = await sign(cy.keys, new TextEncoder().encode(inviteStatement(POD, cyInvite)))
+    recordInvite(doc, { ...cyInvite, signature: sig, withdrawnAt: null })
+    const proof = async (secretText: string) => ({
+      inviteId: 'inv-cy',
+      expiresAt: cyInvite.expiresAt,
+      mac: await inviteProof({
+        inviteId: 'inv-cy',
+        expiresAt: cyInvite.expiresAt,
+        secret: secretText,
+      }),
+    })
+    const other = await ring()
+    expect(await admission.verify(POD, await claim(other, 'n', await proof(oldSecret)))).toBe(true)
+    current = newSecret
+    const again = await ring()
+    expect(await admission.verify(POD, await claim(again, 'n', await proof(oldSecret)))).toBe(false)
+    // …and in the old secret's lobby no invite is taken at all, only members' devices.
+    const lobby = roomKeyFor(POD, oldSecret)
+    expect(await admission.verify(lobby, await claim(again, 'n', await proof(oldSecret)))).toBe(
+      false,
+    )
+    expect(await admission.verify(lobby, await claim(cy, 'n'))).toBe(true)
+    expect(await admission.verify(lobby, await claim(boLaptop, 'n'))).toBe(false)
+    current = oldSecret
+  })
+
+  it('refuses every device of a removed member once a second member confirmed', async () => {
+    const r = await signRemoval(POD, me, {
+      id: 'rm-cy',
+      memberId: cyId,
+      deviceKey: null,
+      now: NOW - 20_000,
+      epochSeen: 0,
+    })
+    recordRemoval(doc, r)
+    expect(await admission.verify(POD, await claim(cy, 'n'))).toBe(true)
+    // A forged confirmation (signed by a key that is not Bo's) changes nothing.
+    const forged = await signConfirmation(POD, await ring(), {
+      removalId: 'rm-cy',
+      now: NOW - 10_000,
+      epochSeen: 0,
+    })
+    recordConfirmation(doc, 'rm-cy', bo.keys.deviceId, { ...forged, by: bo.keys.publicKeyText })
+    expect(await admission.verify(POD, await claim(cy, 'n'))).toBe(true)
+    delete doc.removals['rm-cy']!.confirmations[bo.keys.deviceId]
+    const confirmation = await signConfirmation(POD, bo, {
+      removalId: 'rm-cy',
+      now: NOW - 10_000,
+      epochSeen: 0,
+    })
+    recordConfirmation(doc, 'rm-cy', bo.keys.deviceId, confirmation)
+    expect(await admission.verify(POD, await claim(cy, 'n'))).toBe(false)
+  })
+})
+
+describe('telling a removed device why it is refused', async () => {
+  const ring = async () => ({
+    keys: await generateDeviceKeys(),
+    sealing: await generateSealingKeys(),
+  })
+  const [me, bo, stranger] = await Promise.all([ring(), ring(), ring()])
+  const ctx = testContext()
+  const { doc, founderId } = newPod(ctx)
+  addMemberDevice(
+    doc,
+    founderId,
+    { id: me.keys.deviceId, publicKey: me.keys.publicKeyText, label: 'phone' },
+    ctx,
+  )
+  const boId = addMember(
+    doc,
+    {
+      name: 'Bo',
+      stage: 'newer',
+      device: { id: bo.keys.deviceId, publicKey: bo.keys.publicKeyText, label: 'phone' },
+    },
+    ctx,
+  )
+  const removal = await signRemoval(POD, bo, {
+    id: 'rm-bo',
+    memberId: boId,
+    deviceKey: null,
+    now: NOW,
+    epochSeen: 0,
+  })
+  recordRemoval(doc, removal)
+  const admission = createPodAdmission({
+    keys: me.keys,
+    entryOf: async () => entry(toBase64Url(randomBytes(32))),
+    viewOf: () => structuredClone(doc),
+    now: () => NOW,
+  })
+
+  it('sends the removed device its signed removal, and nothing to anyone else', async () => {
+    const claim = await claimFrom(bo.keys, 'n')
+    expect(await admission.verify(POD, claim)).toBe(false)
+    expect(await admission.refusal?.(POD, claim)).toEqual(
+      JSON.parse(JSON.stringify(doc.removals['rm-bo'])),
+    )
+    // Someone who only names Bo's key, without signing our challenge with it, is told nothing.
+    expect(
+      await admission.refusal?.(POD, {
+        ...claim,
+        signature: (await claimFrom(stranger.keys, 'n')).signature,
+      }),
+    ).toBeNull()
+    expect(await admission.refusal?.(POD, await claimFrom(stranger.keys, 'n'))).toBeNull()
   })
 })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { Repo, decodeHeads, type UrlHeads } from '@automerge/automerge-repo'
 import { createPodStore } from '../../../src/adapters/automerge/podStore.ts'
+import { restoreInto } from '../../../src/adapters/automerge/podHistory.ts'
 import { createNotesStore } from '../../../src/adapters/automerge/notesStore.ts'
 import { ShareRules } from '../../../src/adapters/automerge/shareRules.ts'
 import { next as A } from '@automerge/automerge'
@@ -110,5 +111,52 @@ describe('a meeting’s notes versions', () => {
     expect(versions.map((v) => v.text)).toEqual(['', 'What we learned today.'])
     await d.notes.restoreVersion(notesUrl, url, versions[1]!.heads)
     expect(handle.doc().text).toBe('What we learned today.')
+  })
+})
+
+describe('what a restore never takes back', () => {
+  it('keeps signed membership, keys, invites, members and their devices as they are now', () => {
+    const earlier = {
+      schemaVersion: 5,
+      pod: { name: 'Old name' },
+      members: { a: { name: 'Amara', status: 'active', devices: { p: { publicKey: 'P' } } } },
+      norms: { n1: { text: 'We start on time', status: 'adopted' } },
+      removals: {},
+      keyEpochs: {},
+      invites: {},
+    }
+    const now = {
+      schemaVersion: 6,
+      pod: { name: 'New name' },
+      members: {
+        a: {
+          name: 'Amara',
+          status: 'left',
+          devices: { p: { publicKey: 'P' }, l: { publicKey: 'L' } },
+        },
+        b: { name: 'Bo', status: 'active', devices: { q: { publicKey: 'Q' } } },
+      },
+      norms: { n1: { text: 'We start on time', status: 'retired' }, n2: { text: 'Later' } },
+      removals: { r1: { device: 'X', signature: 'S' } },
+      keyEpochs: { e1: { epoch: 1 } },
+      invites: { i1: { uses: 1 } },
+    }
+    restoreInto(now, earlier)
+    expect(now).toEqual({
+      schemaVersion: 6,
+      pod: { name: 'Old name' },
+      members: {
+        a: {
+          name: 'Amara',
+          status: 'active',
+          devices: { p: { publicKey: 'P' }, l: { publicKey: 'L' } },
+        },
+        b: { name: 'Bo', status: 'active', devices: { q: { publicKey: 'Q' } } },
+      },
+      norms: { n1: { text: 'We start on time', status: 'adopted' } },
+      removals: { r1: { device: 'X', signature: 'S' } },
+      keyEpochs: { e1: { epoch: 1 } },
+      invites: { i1: { uses: 1 } },
+    })
   })
 })

@@ -13,14 +13,16 @@ describe('initPod', () => {
   it('creates the pod with its founder as the only active member and the default roles', () => {
     const ctx = testContext()
     const { doc, founderId } = newPod(ctx)
-    expect(doc.schemaVersion).toBe(5)
+    expect(doc.schemaVersion).toBe(6)
     expect(doc.migrations).toEqual({
       'pod/1-initial': 1,
       'pod/2-formats': 2,
       'pod/3-invites': 3,
       'pod/4-corrections': 4,
       'pod/5-invite-uses': 5,
+      'pod/6-key-epochs': 6,
     })
+    expect([doc.removals, doc.keyEpochs, doc.keyGrants]).toEqual([{}, {}, {}])
     expect(doc.pod).toMatchObject({
       name: 'Wednesday organisers',
       kind: 'learning-pod',
@@ -63,7 +65,15 @@ describe('initPod', () => {
       device: { id: 'dev1', publicKey: 'pk1', label: 'Mac' },
     })
     expect(doc.members[founderId]?.devices).toEqual({
-      dev1: { id: 'dev1', publicKey: 'pk1', label: 'Mac', addedAt: ctx.now },
+      dev1: {
+        id: 'dev1',
+        publicKey: 'pk1',
+        label: 'Mac',
+        addedAt: ctx.now,
+        // Published by the device itself once it runs (a signed X25519 key).
+        sealingKey: null,
+        sealingKeySignature: null,
+      },
     })
   })
 })

@@ -13,6 +13,13 @@ import { proposeNorm, respondToNorm } from '../../../src/domain/norms.ts'
 import { proposePairings, startRotation } from '../../../src/domain/pairings.ts'
 import { copyFormat } from '../../../src/domain/podFormats.ts'
 import { initPod } from '../../../src/domain/pods.ts'
+import {
+  publishSealingKey,
+  recordConfirmation,
+  recordKeyEpoch,
+  recordKeyGrant,
+  recordRemoval,
+} from '../../../src/domain/keyEpochs.ts'
 import { skipMeeting, occurrences } from '../../../src/domain/rhythm.ts'
 import { assignRoleHolders, holdMeeting } from '../../../src/domain/meetings.ts'
 import { PROTOTYPE_IDS, everyCommand, refusalOf, runEveryQuery } from '../support/domainBattery.ts'
@@ -91,6 +98,39 @@ function honestPod(): PodDoc {
   startRotation(doc, proposePairings(doc, ctx.now), ctx)
   copyFormat(doc, 'round-check-in', ctx)
   addOutsideRelationship(doc, { mentorName: 'Amara', menteeName: 'Dee' }, ctx)
+  // Signed membership (schema 6): a sealing key, Cy's removal confirmed, a key epoch, a grant.
+  publishSealingKey(doc, { deviceKey: 'key-bo', sealingKey: 'seal-bo', signature: 'sig' })
+  recordRemoval(doc, {
+    id: 'rm1',
+    memberId: cy,
+    deviceKey: null,
+    requestedBy: 'key-amara',
+    requestedAt: ctx.now,
+    epochSeen: 0,
+    signature: 'sig',
+    confirmations: {},
+  })
+  recordConfirmation(doc, 'rm1', 'd2', { by: 'key-bo', at: ctx.now, epochSeen: 0, signature: 's' })
+  recordKeyEpoch(doc, {
+    id: 'ep1',
+    epoch: 1,
+    removals: ['rm1'],
+    boxes: { 'key-amara': 'box', 'key-bo': 'box' },
+    secretCheck: 'check',
+    madeBy: 'key-bo',
+    madeAt: ctx.now,
+    signature: 'sig',
+  })
+  recordKeyGrant(doc, {
+    id: 'g1',
+    epochId: 'ep1',
+    epoch: 1,
+    to: 'key-amara',
+    box: 'box',
+    madeBy: 'key-bo',
+    madeAt: ctx.now,
+    signature: 'sig',
+  })
   return JSON.parse(JSON.stringify(doc)) as PodDoc
 }
 

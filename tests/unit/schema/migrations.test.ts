@@ -145,6 +145,33 @@ describe('pod/4-corrections', () => {
   })
 })
 
+describe('pod/6-key-epochs', () => {
+  it('reads a pod from before it with no removals or key epochs, and devices without sealing keys', () => {
+    const parsed = parsePodDoc(migratePodDocument(loadFixture('pod-v5.automerge')))
+    if (!parsed.ok) throw new Error('the v5 fixture did not parse')
+    expect([parsed.view.removals, parsed.view.keyEpochs, parsed.view.keyGrants]).toEqual([
+      {},
+      {},
+      {},
+    ])
+    const devices = Object.values(parsed.view.members).flatMap((m) => Object.values(m.devices))
+    expect(devices.length).toBeGreaterThan(0)
+    for (const d of devices) expect([d.sealingKey, d.sealingKeySignature]).toEqual([null, null])
+  })
+
+  it('keeps the v6 fixture’s removal, its confirmation, the key epoch and the grant', () => {
+    const parsed = parsePodDoc(loadFixture('pod-v6.automerge'))
+    if (!parsed.ok) throw new Error('the v6 fixture did not parse')
+    expect(parsed.problems).toEqual([])
+    const removal = parsed.view.removals['fx-removal']
+    expect(removal?.memberId).toBe('fx8')
+    expect(Object.keys(removal?.confirmations ?? {})).toEqual(['dev-b'])
+    expect(parsed.view.keyEpochs['fx-epoch-1']?.epoch).toBe(1)
+    expect(Object.keys(parsed.view.keyEpochs['fx-epoch-1']?.boxes ?? {})).toHaveLength(2)
+    expect(Object.values(parsed.view.keyGrants)).toHaveLength(1)
+  })
+})
+
 describe('maps a migration adds', () => {
   it('are created by one change, the same bytes on every device', () => {
     const formats = MIGRATIONS.find((m) => m.newMaps?.includes('formats'))
@@ -165,26 +192,27 @@ describe('maps a migration adds', () => {
 describe('migratePodDoc', () => {
   // A stand-in for the next migration, to show how each new one is tested.
   const next: Migration = {
-    name: 'pod/6-example',
-    to: 6,
+    name: 'pod/7-example',
+    to: 7,
     up: (doc) => {
-      if (doc.schemaVersion < 6) doc.schemaVersion = 6
+      if (doc.schemaVersion < 7) doc.schemaVersion = 7
     },
   }
 
   it('runs only the migrations a document has not run, and records them', () => {
     const current = migratePodDocument(loadFixture('pod-v1.automerge'))
     const doc = A.change(current, (d) => {
-      expect(migratePodDoc(d, [...MIGRATIONS, next])).toEqual(['pod/6-example'])
+      expect(migratePodDoc(d, [...MIGRATIONS, next])).toEqual(['pod/7-example'])
     })
-    expect(doc.schemaVersion).toBe(6)
+    expect(doc.schemaVersion).toBe(7)
     expect(doc.migrations).toEqual({
       'pod/1-initial': 1,
       'pod/2-formats': 2,
       'pod/3-invites': 3,
       'pod/4-corrections': 4,
       'pod/5-invite-uses': 5,
-      'pod/6-example': 6,
+      'pod/6-key-epochs': 6,
+      'pod/7-example': 7,
     })
     const again = A.change(doc, (d) => {
       expect(migratePodDoc(d, [...MIGRATIONS, next])).toEqual([])

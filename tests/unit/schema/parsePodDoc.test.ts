@@ -292,3 +292,87 @@ describe('corrections and withdrawn items (schema 4)', () => {
     )
   })
 })
+
+describe('signed membership a peer may have broken', () => {
+  it('leaves out removals, key epochs and grants that are not whole, and says so', () => {
+    const { doc, memberId } = goodPod()
+    const device = { id: 'd', publicKey: 'key', label: 'x', addedAt: 0 }
+    doc['members'][memberId].devices['d'] = { ...device, sealingKey: 7, sealingKeySignature: 's' }
+    doc['removals'] = {
+      r1: {
+        id: 'r1',
+        memberId,
+        deviceKey: null,
+        requestedBy: 'k',
+        requestedAt: 1,
+        epochSeen: 0,
+        signature: 's',
+        confirmations: { c: { by: 'k2', at: 'soon' } },
+      },
+      r2: { id: 'r2', memberId, requestedBy: 'k', requestedAt: 1, epochSeen: -1, signature: 's' },
+    }
+    doc['keyEpochs'] = {
+      e1: {
+        id: 'e1',
+        epoch: 1,
+        removals: ['r1'],
+        boxes: { k: 'b', j: 5 },
+        secretCheck: 'c',
+        madeBy: 'k',
+        madeAt: 1,
+        signature: 's',
+      },
+      e2: {
+        id: 'e2',
+        epoch: 0,
+        removals: [],
+        boxes: {},
+        secretCheck: 'c',
+        madeBy: 'k',
+        madeAt: 1,
+        signature: 's',
+      },
+      e3: {
+        id: 'e3',
+        epoch: 2,
+        removals: 'r1',
+        boxes: {},
+        secretCheck: 'c',
+        madeBy: 'k',
+        madeAt: 1,
+        signature: 's',
+      },
+    }
+    doc['keyGrants'] = {
+      g1: {
+        id: 'g1',
+        epochId: 'e1',
+        epoch: 1,
+        to: 'k',
+        box: null,
+        madeBy: 'k',
+        madeAt: 1,
+        signature: 's',
+      },
+    }
+    const parsed = parsePodDoc(doc)
+    if (!parsed.ok) throw new Error('not read')
+    expect(parsed.view.members[memberId]?.devices['d']).toMatchObject({
+      sealingKey: null,
+      sealingKeySignature: null,
+    })
+    expect(Object.keys(parsed.view.removals)).toEqual(['r1'])
+    expect(parsed.view.removals['r1']?.confirmations).toEqual({})
+    expect(parsed.view.keyEpochs).toEqual({})
+    expect(parsed.view.keyGrants).toEqual({})
+    expect(parsed.problems).toEqual([
+      `document.members.${memberId}.devices.d: its sealing key was not a key with its signature; left out`,
+      'document.removals.r1.confirmations.c: left out: not a whole confirmation',
+      'document.removals.r2: left out: not a whole removal request',
+      'document.keyEpochs.e1: left out: not a whole key epoch',
+      'document.keyEpochs.e2: left out: not a whole key epoch',
+      'document.keyEpochs.e3: left out: not a whole key epoch',
+      'document.keyGrants.g1: left out: not a whole key grant',
+    ])
+  })
+})

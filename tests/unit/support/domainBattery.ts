@@ -1,4 +1,5 @@
 import type { PodDoc } from '../../../src/schema/podDocument.ts'
+import { readKeyState, signedStatements } from '../../../src/domain/keyEpochs.ts'
 import type { CommandContext } from '../../../src/domain/commandContext.ts'
 import { DomainError } from '../../../src/domain/commandContext.ts'
 import {
@@ -142,6 +143,8 @@ function pick(map: Record<string, unknown>): string[] {
  */
 export function runEveryQuery(view: PodDoc, now: number): void {
   readPodSize(view)
+  // Membership with every signature taken as valid, so the rules run on whatever was written.
+  readKeyState(view, new Set(signedStatements(view, 'pod').map((s) => s.tag)))
   membersForDisplay(view)
   memberForDevice(view, 'key')
   correctionsByItem(view)

@@ -8,11 +8,21 @@ describe('what is still waiting for each member', () => {
   const { doc } = newPod(ctx)
   const device = (id: string) => ({ id, publicKey: `key-${id}`, label: id })
   const bo = addMember(doc, { name: 'Bo', stage: 'newer', device: device('bo') }, ctx)
-  doc.members[bo]!.devices['bo-laptop'] = { ...device('bo-laptop'), addedAt: ctx.now }
+  doc.members[bo]!.devices['bo-laptop'] = {
+    ...device('bo-laptop'),
+    addedAt: ctx.now,
+    sealingKey: null,
+    sealingKeySignature: null,
+  }
   addMember(doc, { name: 'Cy', stage: 'newer', device: device('cy') }, ctx)
   const dee = addMember(doc, { name: 'Dee', stage: 'newer', device: device('dee') }, ctx)
   addMember(doc, { name: 'Eli', stage: 'newer' }, ctx)
-  doc.members[Object.keys(doc.members)[0]!]!.devices['me'] = { ...device('me'), addedAt: 0 }
+  doc.members[Object.keys(doc.members)[0]!]!.devices['me'] = {
+    ...device('me'),
+    addedAt: 0,
+    sealingKey: null,
+    sealingKeySignature: null,
+  }
 
   it('counts per member, the fewest missing on any of their devices', () => {
     expect(waitingLines(doc, { 'key-bo': 3, 'key-bo-laptop': 1, 'key-cy': 0 }, 'key-me')).toEqual([
