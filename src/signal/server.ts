@@ -58,6 +58,12 @@ export interface HostOptions {
    * leaves it unset.
    */
   onClientBytes?: (chunk: Buffer, connection: IncomingMessage) => void
+  /**
+   * Sees the broker's view of each connection: opens and closes (with the WebSocket close code),
+   * client ids, take-overs of an id still registered, errors. For tests that trace a return
+   * after a network cut; a host leaves it unset.
+   */
+  onBrokerEvent?: (line: string) => void
   /** Extra request handlers (for example the TURN credential endpoint), tried before files. */
   routes?: ((req: IncomingMessage, res: ServerResponse) => boolean)[]
 }
@@ -195,6 +201,27 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   broker.authorizeSubscribe = (_client, subscription, callback) => {
     callback(null, isAllowedSubscription(subscription) ? subscription : null)
   }
+  const ev = options.onBrokerEvent
+  if (ev !== undefined) {
+    const who = (c: Client | null) =>
+      `${c?.id ?? '?'}@${(c?.req as IncomingMessage | undefined)?.socket?.remoteAddress ?? '?'}`
+    broker.on('client', (c) => ev(`aedes client ${who(c)}`))
+    broker.on('clientReady', (c) => ev(`aedes clientReady ${who(c)}`))
+    broker.on('clientDisconnect', (c) => ev(`aedes clientDisconnect ${who(c)}`))
+    broker.on('clientError', (c, e) => ev(`aedes clientError ${who(c)} ${e.message}`))
+    broker.on('connectionError', (c, e) => ev(`aedes connectionError ${who(c)} ${e.message}`))
+    broker.on('keepaliveTimeout', (c) => ev(`aedes keepaliveTimeout ${who(c)}`))
+    const b = broker as unknown as {
+      registerClient: (c: Client) => void
+      clients: Record<string, Client | undefined>
+    }
+    const register = b.registerClient.bind(broker)
+    b.registerClient = (c: Client) => {
+      if (b.clients[c.id] !== undefined)
+        ev(`aedes TAKEOVER ${c.id}: closes ${who(b.clients[c.id] ?? null)} for ${who(c)}`)
+      register(c)
+    }
+  }
   const limiter = new RateLimiter(
     options.connectionsPerMinute ?? HOST_DEFAULTS.connectionsPerMinute,
     60_000,
@@ -229,6 +256,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       else openByAddress.set(address, left)
     })
     wss.handleUpgrade(req, socket, head, (ws) => {
+      const addr = `${req.socket.remoteAddress}:${req.socket.remotePort}`
+      ev?.(`ws open ${addr}`)
+      ws.on('close', (code, reason) => ev?.(`ws close ${addr} ${code} ${reason.toString()}`))
+      ws.on('error', (e) => ev?.(`ws error ${addr} ${e.message}`))
       const tap = options.onClientBytes
       const stream = guardedStream(
         ws,

@@ -27,7 +27,9 @@ const tapBroker = (chunk: Buffer, req: IncomingMessage) => {
         : 'announce'
   const topic = /([0-9a-f]{40})/.exec(text)?.[1]?.slice(0, 6) ?? '?'
   const offerId = /"offerId":"([^"]+)"/.exec(text)?.[1] ?? ''
-  trace(`BROKER ${req.socket.remoteAddress} ${peer} ${kind} ->${topic} ${offerId}`)
+  trace(
+    `BROKER ${req.socket.remoteAddress}:${req.socket.remotePort} ${peer} ${kind} ->${topic} ${offerId}`,
+  )
 }
 
 // Three members on one network (.ci/net-lan.sh), each device's Chromium in a network namespace
@@ -91,7 +93,9 @@ describe('a member who lost the network syncs again by itself', () => {
   beforeAll(async () => {
     host = await startTestHost({
       host: HOST,
-      ...(TRACE === undefined ? {} : { onClientBytes: tapBroker }),
+      ...(TRACE === undefined
+        ? {}
+        : { onClientBytes: tapBroker, onBrokerEvent: (l: string) => trace(`BROKER-EV ${l}`) }),
     })
     ;[a, b, c] = await Promise.all([onLan(1), onLan(2), onLan(3)])
     if (TRACE !== undefined)
@@ -101,6 +105,41 @@ describe('a member who lost the network syncs again by itself', () => {
         ['C', c],
       ] as const) {
         await d.context.addInitScript(() => localStorage.setItem('tend-debug', '1'))
+        // Every WebSocket of the page: who closes it (stack), and how it ends.
+        await d.context.addInitScript(() => {
+          const Base = WebSocket
+          let n = 0
+          const log = (m: string) => console.log(`Tend mesh WSDIAG ${m}`)
+          const origClose = Base.prototype.close
+          const ids = new WeakMap<WebSocket, number>()
+          Base.prototype.close = function (this: WebSocket, ...args: [number?, string?]) {
+            log(
+              `ws#${ids.get(this)} close() called in state ${this.readyState} from ${new Error().stack?.split('\n').slice(2, 7).join(' | ')}`,
+            )
+            return origClose.apply(this, args)
+          }
+          const origDispatch = Base.prototype.dispatchEvent
+          Base.prototype.dispatchEvent = function (this: WebSocket, e: Event) {
+            log(`ws#${ids.get(this)} dispatchEvent(${e.type}) in state ${this.readyState}`)
+            return origDispatch.call(this, e)
+          }
+          class Traced extends Base {
+            constructor(url: string | URL, protocols?: string | string[]) {
+              super(url, protocols)
+              const k = ++n
+              ids.set(this, k)
+              log(`ws#${k} new ${String(url)}`)
+              this.addEventListener('open', () => log(`ws#${k} open`))
+              this.addEventListener('error', () => log(`ws#${k} error event`))
+              this.addEventListener('close', (e) =>
+                log(
+                  `ws#${k} close event trusted=${e.isTrusted} code=${e.code} clean=${e.wasClean} reason=${e.reason}`,
+                ),
+              )
+            }
+          }
+          globalThis.WebSocket = Traced as typeof WebSocket
+        })
         d.page.on('console', (m) => {
           if (m.text().startsWith('Tend mesh') || m.type() === 'error') trace(`${name} ${m.text()}`)
         })

@@ -101,6 +101,31 @@ export function replacesSignaling(
   return true
 }
 
+/**
+ * Whether the signaling connection is given up the moment the browser says the network is gone.
+ *
+ * A connection that still looks open through a cut keeps taking what Trystero publishes (its
+ * announcements, every few seconds while members are missing) into the TCP send queue. When the
+ * link returns, TCP delivers that queue before anything else: the broker relays announcements
+ * written while the device was away, the other members answer them with offers, and those
+ * offers go to the only subscription this device has — on the connection that is about to
+ * close (measured: the stale announcement reached the broker 100–130 ms after the link
+ * returned, the connection's close 10–50 ms later, the offers in reply were lost, and the
+ * senders, holding their unanswered offer, ignored the fresh connection's announcement: 7–28 s
+ * to sync, up to 54 s to a full mesh, instead of about 1 s). Given up at once, the connection
+ * queues nothing more (the MQTT client is disconnected, so Trystero publishes nothing) and only
+ * its close is delivered later. An attempt still connecting is given up too; a closed one has
+ * nothing to give up. Not while a room is still subscribing: its subscription fails with the
+ * connection it was sent on, and that room would never announce itself again.
+ */
+export function dropsSignalingOnLoss(
+  state: SignalingConnectionView['state'],
+  roomSubscribing: boolean,
+): boolean {
+  if (roomSubscribing) return false
+  return state === 'open' || state === 'connecting'
+}
+
 export interface RejoinOptions {
   /** How long after coming back the first check waits (ms); each later gap doubles. */
   settleMs?: number

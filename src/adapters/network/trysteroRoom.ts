@@ -13,7 +13,7 @@ import { deriveRoomKeys } from '../crypto/roomKeys.ts'
 import { hasReflexiveServers, pathFromStats, type StatsEntry } from './connectionPath.ts'
 import { meshDebug, meshDebugOn } from './debugLog.ts'
 import { usableIceServers } from './connectionSettings.ts'
-import { replacesSignaling, type ComeBackReason } from './comeBack.ts'
+import { dropsSignalingOnLoss, replacesSignaling, type ComeBackReason } from './comeBack.ts'
 import type { Handshake, HandshakeValue, MeshRoom, PathKind, RoomOpener } from './meshRoom.ts'
 
 export interface PodLink {
@@ -236,13 +236,41 @@ function relaySockets(): WebSocket[] {
   )
 }
 
-/** The browser says the network is gone: remember which signaling connections outlive it. */
-export function noteNetworkLost(): void {
-  socketsAtLoss = new WeakSet(relaySockets())
-}
-globalThis.addEventListener?.('offline', noteNetworkLost)
-
 const SOCKET_STATES = ['connecting', 'open', 'closing', 'closed'] as const
+
+const stateOf = (socket: WebSocket) => SOCKET_STATES[socket.readyState] ?? 'closed'
+
+/**
+ * Gives a signaling socket up: closes it and tells the MQTT client at once, with the close event
+ * it listens for (an open or closing socket's own close event comes only after its closing
+ * handshake, which waits on TCP). The client then connects anew every second until it can.
+ */
+function abandon(socket: WebSocket): void {
+  const state = stateOf(socket)
+  abandoned.add(socket)
+  socket.close()
+  // A connection attempt closes at once; an open or closing one only after its handshake.
+  if (state !== 'connecting') socket.dispatchEvent(new CloseEvent('close', { code: 1006 }))
+}
+
+/**
+ * The browser says the network is gone: the signaling connections are given up at once, so
+ * nothing more is queued into them to be delivered, stale, when the link returns (see
+ * `dropsSignalingOnLoss`); those that are kept are remembered as having outlived the loss.
+ */
+export function noteNetworkLost(now = Date.now()): void {
+  const sockets = relaySockets()
+  socketsAtLoss = new WeakSet(sockets)
+  const subscribing = now - lastRoomOpenedAt < SUBSCRIBE_WINDOW_MS
+  let dropped = 0
+  for (const socket of sockets) {
+    if (abandoned.has(socket) || !dropsSignalingOnLoss(stateOf(socket), subscribing)) continue
+    abandon(socket)
+    dropped++
+  }
+  if (dropped > 0) meshDebug(`network gone: ${dropped} signaling connection(s) given up`)
+}
+globalThis.addEventListener?.('offline', () => noteNetworkLost())
 
 /**
  * Replaces the signaling connections that may be dead (see `replacesSignaling`); returns how
@@ -264,18 +292,12 @@ export function refreshSignaling(reason: ComeBackReason, now = Date.now()): numb
   let replaced = 0
   for (const socket of relaySockets()) {
     if (abandoned.has(socket)) continue
-    const view = {
-      state: SOCKET_STATES[socket.readyState] ?? 'closed',
-      outlivedLoss: socketsAtLoss?.has(socket) ?? false,
-    }
+    const view = { state: stateOf(socket), outlivedLoss: socketsAtLoss?.has(socket) ?? false }
     if (!replacesSignaling(view, reason, lossSeen)) {
       if (view.state === 'open') meshDebug('signaling kept: opened since the network came back')
       continue
     }
-    abandoned.add(socket)
-    socket.close()
-    // A connection attempt closes at once; an open or closing one only after its handshake.
-    if (view.state !== 'connecting') socket.dispatchEvent(new CloseEvent('close', { code: 1006 }))
+    abandon(socket)
     replaced++
   }
   if (reason === 'online') socketsAtLoss = null

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import {
   ComeBackPolicy,
   RejoinSchedule,
+  dropsSignalingOnLoss,
   replacesSignaling,
 } from '../../../src/adapters/network/comeBack.ts'
 
@@ -84,6 +85,29 @@ describe('replacesSignaling', () => {
 
   it('leaves a closed connection alone', () => {
     expect(replacesSignaling({ state: 'closed', outlivedLoss: true }, 'online', true)).toBe(false)
+  })
+})
+
+describe('dropsSignalingOnLoss', () => {
+  // Regression: a connection kept through a cut queued Trystero's announcements; TCP delivered
+  // them when the link returned, just before the connection's close, and the offers sent in
+  // reply went to that dying connection.
+  it('gives up an open connection the moment the network is gone', () => {
+    expect(dropsSignalingOnLoss('open', false)).toBe(true)
+  })
+
+  it('gives up an attempt still connecting', () => {
+    expect(dropsSignalingOnLoss('connecting', false)).toBe(true)
+  })
+
+  it('leaves a connection that is already closing or closed', () => {
+    expect(dropsSignalingOnLoss('closing', false)).toBe(false)
+    expect(dropsSignalingOnLoss('closed', false)).toBe(false)
+  })
+
+  it('keeps every connection while a room is still subscribing', () => {
+    for (const state of ['connecting', 'open', 'closing', 'closed'] as const)
+      expect(dropsSignalingOnLoss(state, true)).toBe(false)
   })
 })
 
