@@ -54,8 +54,12 @@ const BACK_WITHIN_MS = 60_000
  * network, then its rooms): its wait stays as it was.
  */
 const REOPENED_BACK_WITHIN_MS = 120_000
-/** How long the test waits for every member to be directly connected to every other again. */
-const FULL_MESH_WITHIN_MS = 60_000
+/**
+ * How long the test waits for every member to be directly connected to every other again. Once
+ * in nine rounds it took 54 s: a cut within 10 s of a room opening keeps the old signaling
+ * connection, whose stale announcement then costs a retry cycle (see the README).
+ */
+const FULL_MESH_WITHIN_MS = 90_000
 /** What each member's circle screen says once it is directly connected to both others. */
 const FULL_MESH = {
   Amara: /^● In sync with (Bo, Cy|Cy, Bo)\.$/,
