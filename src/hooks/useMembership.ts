@@ -8,6 +8,7 @@ import {
   type KeyState,
 } from '../domain/keyEpochs.ts'
 import { podKeyOf } from '../adapters/automerge/podStore.ts'
+import { setMemberStatus } from '../domain/members.ts'
 import { keyStateOf, signConfirmation, signRemoval } from '../adapters/crypto/podKeyring.ts'
 import { useServices } from './services.ts'
 
@@ -31,6 +32,13 @@ export interface MembershipCommands {
   removeMember(memberId: string): Promise<'at-once' | 'needs-confirmation'>
   /** Confirms another member's removal request, as a second member. */
   confirmRemoval(removalId: string): Promise<void>
+  /**
+   * Leaves the pod: this member's own signed removal (it takes effect at once, and the others'
+   * devices move to a new key without them) and their status set to left, in one change. Call
+   * only while a member's device is connected: the change reaches it at once, before this
+   * device stops syncing.
+   */
+  leave(memberId: string): Promise<void>
 }
 
 /**
@@ -41,7 +49,7 @@ export interface MembershipCommands {
 export function useMembership(url: string): MembershipCommands {
   const services = useServices()
   const request = useCallback(
-    async (memberId: string, deviceKey: string | null) => {
+    async (memberId: string, deviceKey: string | null, leaving = false) => {
       const view = services.pods.peek(url)
       if (view === null) throw new Error('This pod is not open on this device yet.')
       const podKey = podKeyOf(url)
@@ -57,7 +65,12 @@ export function useMembership(url: string): MembershipCommands {
         now,
         epochSeen: state.current.epoch,
       })
-      await services.pods.change(url, (doc) => recordRemoval(doc, removal))
+      // Leaving is one change: the removal and the status, so whoever receives one has both.
+      const ctx = services.context()
+      await services.pods.change(url, (doc) => {
+        recordRemoval(doc, removal)
+        if (leaving) setMemberStatus(doc, memberId, 'left', ctx)
+      })
       return how
     },
     [services, url],
@@ -86,6 +99,12 @@ export function useMembership(url: string): MembershipCommands {
   return {
     removeDevice: useCallback((m, d) => request(m, d), [request]),
     removeMember: useCallback((m) => request(m, null), [request]),
+    leave: useCallback(
+      async (memberId: string) => {
+        await request(memberId, null, true)
+      },
+      [request],
+    ),
     confirmRemoval,
   }
 }

@@ -162,7 +162,9 @@ export function RemovedNotice(props: { url: string }) {
   return (
     <p className="banner" role="alert" data-testid="removed-notice">
       {removed.wholeMember
-        ? 'You were removed from this pod'
+        ? removed.byName === null
+          ? 'You left this pod'
+          : 'You were removed from this pod'
         : 'This device was removed from this pod'}
       {removed.byName !== null ? ` by ${removed.byName}` : ''} on {formatDate(removed.at)}. It can
       no longer reach the pod’s members or receive their changes. Your copy of what was here stays

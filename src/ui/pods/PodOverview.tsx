@@ -23,6 +23,7 @@ import { usePodEntry } from '../../hooks/useDeviceData.ts'
 import { InsightNav } from '../vitality/InsightNav.tsx'
 import { RemovePodFromDevice, SavePodCopy } from './PodFileActions.tsx'
 import { PodHistory } from './PodHistory.tsx'
+import { LeavePod } from './LeavePod.tsx'
 import { StageSelect } from '../common/StageSelect.tsx'
 import {
   POD_KIND_SHORT,
@@ -97,6 +98,7 @@ function ReadyPod(props: {
       {!readOnly && <AddMemberForm url={props.url} />}
       <SavePodCopy url={props.url} podName={view.pod.name} canLink={!readOnly} />
       <PodHistory url={props.url} view={view} readOnly={readOnly} />
+      {!readOnly && <LeavePod url={props.url} view={view} />}
       <RemovePodFromDevice url={props.url} podName={view.pod.name} />
     </>
   )

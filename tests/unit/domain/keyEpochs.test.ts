@@ -498,7 +498,9 @@ describe('concurrent removals and joins', () => {
         }
         throw new Error('the devices kept writing new keys')
       }),
-      { numRuns: 300 },
+      // A fixed seed: the checks below are about which cases the runs covered, and a random
+      // seed sometimes drew none that reached a second epoch (seen once in CI).
+      { numRuns: 300, seed: 20261202 },
     )
     // The runs reached several epochs, not only the first secret.
     expect(Math.max(...outcomes)).toBeGreaterThanOrEqual(2)
