@@ -345,3 +345,27 @@ function meetingMarkdown(
   }
   if (notes !== null && notes.trim() !== '') push('#### Notes', '', block(notes), '')
 }
+
+/**
+ * Everything the pod holds as plain JSON, for other tools: the pod as Tend reads it (members,
+ * practice, rhythm, every meeting with its marks, insights and actions, corrections) and each
+ * meeting's notes text by meeting id. Key material is left out (sealed secrets and their
+ * grants are of no use outside Tend's devices).
+ */
+export function exportJson(doc: PodDoc, notesByMeetingId: Record<string, string>): string {
+  const {
+    keyEpochs: _sealed,
+    keyGrants: _grants,
+    ...pod
+  } = doc as PodDoc & {
+    keyEpochs?: unknown
+    keyGrants?: unknown
+  }
+  void _sealed
+  void _grants
+  return JSON.stringify(
+    { format: 'tend-pod-json', version: 1, pod, notes: notesByMeetingId },
+    null,
+    2,
+  )
+}

@@ -2,6 +2,7 @@ import { useDeferredValue, useEffect, useState } from 'react'
 import type { InsightKind, PodDoc } from '../../schema/podDocument.ts'
 import {
   allInsights,
+  exportJson,
   exportMarkdown,
   insightTags,
   questionBank,
@@ -276,15 +277,24 @@ function Export(props: { view: PodDoc; notes: Record<string, string>; loading: b
       'text/markdown',
     )
   }
+  const downloadJson = () =>
+    services.saveTextFile(
+      fileNameFrom(props.view.pod.name, 'json'),
+      exportJson(props.view, props.notes),
+      'application/json',
+    )
   return (
     <section aria-labelledby="export-heading">
       <h2 id="export-heading">Keep it outside Tend</h2>
       <p className="muted">
         The pod's norms, pairings and every meeting with its notes and insights, as a Markdown file
-        anyone can read.
+        anyone can read; or everything the pod holds, as JSON for other tools.
       </p>
       <button type="button" className="primary" onClick={download}>
         {props.loading ? 'Export as Markdown (notes still loading)' : 'Export as Markdown'}
+      </button>{' '}
+      <button type="button" onClick={downloadJson}>
+        {props.loading ? 'Export as JSON (notes still loading)' : 'Export as JSON'}
       </button>
     </section>
   )

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { addContainer } from '../../../src/domain/containers.ts'
 import {
   allInsights,
+  exportJson,
   exportMarkdown,
   insightTags,
   questionBank,
@@ -188,5 +189,32 @@ describe('knowledge', () => {
     expect(md).toContain('- [ ] Write the rule down — Ben\n- [x] Book the hall — Amara\n')
     expect(md).toContain('## Open actions\n\n- [ ] Write the rule down — Ben (from 2025-01-20)\n')
     expect(md.match(/#### Notes/g)).toHaveLength(1)
+  })
+})
+
+describe('the JSON export', () => {
+  it('holds everything the pod holds and every meeting’s notes, and no key material', () => {
+    const ctx = counterContext(Date.UTC(2025, 0, 6, 18))
+    const { doc } = newPod(ctx, [['Ben', 'newer']])
+    const meeting = recordMeeting(doc, ctx, { containerId: null, scheduledFor: ctx.now })
+    ;(doc as unknown as Record<string, unknown>)['keyEpochs'] = { e1: { sealed: 'secret box' } }
+    const parsed = JSON.parse(exportJson(doc, { [meeting.id]: 'We drew the power map.' })) as {
+      format: string
+      version: number
+      pod: Record<string, unknown>
+      notes: Record<string, string>
+    }
+    expect(parsed.format).toBe('tend-pod-json')
+    expect(parsed.version).toBe(1)
+    const {
+      keyEpochs: _sealed,
+      keyGrants: _grants,
+      ...rest
+    } = doc as unknown as Record<string, unknown>
+    void [_sealed, _grants]
+    expect(parsed.pod).toEqual(JSON.parse(JSON.stringify(rest)))
+    expect(parsed.pod).not.toHaveProperty('keyEpochs')
+    expect(parsed.pod).not.toHaveProperty('keyGrants')
+    expect(parsed.notes).toEqual({ [meeting.id]: 'We drew the power map.' })
   })
 })
