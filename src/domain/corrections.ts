@@ -195,16 +195,11 @@ export function restoreItem(
 
 const ATTENDANCE: readonly Attendance[] = ['present', 'absent', 'excused']
 
-/**
- * Corrects one member's attendance mark in a meeting (usually a held one, whose marks
- * `setAttendance` no longer changes): a new mark, or null to withdraw the mark. Records the
- * mark it replaces. Returns the correction's id.
- */
-export function correctAttendance(
+/** The checks both attendance corrections make: who corrects, which meeting and member, what mark. */
+function requireMarkInput(
   doc: PodDoc,
   input: { meetingId: string; memberId: string; mark: Attendance | null; by: string },
-  ctx: CommandContext,
-): string {
+): { meeting: Meeting; member: Member; before: Attendance | null } {
   requireCorrector(doc, input.by)
   const meeting = requireMeeting(doc, input.meetingId)
   const member = ownEntry(doc.members, input.memberId)
@@ -212,17 +207,16 @@ export function correctAttendance(
   if (input.mark !== null && !ATTENDANCE.includes(input.mark)) {
     throw new DomainError('A mark is present, absent or excused.')
   }
-  const before = ownEntry(meeting.attendance, input.memberId) ?? null
-  if (before === input.mark) {
-    throw new DomainError(
-      input.mark === null
-        ? `${member.name} has no mark to withdraw.`
-        : `${member.name} is already marked ${input.mark}.`,
-    )
-  }
-  requireCorrectionRoom(doc)
-  if (input.mark === null) delete meeting.attendance[input.memberId]
-  else meeting.attendance[input.memberId] = input.mark
+  return { meeting, member, before: ownEntry(meeting.attendance, input.memberId) ?? null }
+}
+
+/** Writes down that a member's mark went from `before` to `mark`. Returns the correction's id. */
+function recordMark(
+  doc: PodDoc,
+  input: { meetingId: string; memberId: string; mark: Attendance | null; by: string },
+  before: Attendance | null,
+  ctx: CommandContext,
+): string {
   return record(
     doc,
     {
@@ -239,6 +233,30 @@ export function correctAttendance(
 }
 
 /**
+ * Corrects one member's attendance mark in a meeting (usually a held one, whose marks
+ * `setAttendance` no longer changes): a new mark, or null to withdraw the mark. Records the
+ * mark it replaces. Returns the correction's id.
+ */
+export function correctAttendance(
+  doc: PodDoc,
+  input: { meetingId: string; memberId: string; mark: Attendance | null; by: string },
+  ctx: CommandContext,
+): string {
+  const { meeting, member, before } = requireMarkInput(doc, input)
+  if (before === input.mark) {
+    throw new DomainError(
+      input.mark === null
+        ? `${member.name} has no mark to withdraw.`
+        : `${member.name} is already marked ${input.mark}.`,
+    )
+  }
+  requireCorrectionRoom(doc)
+  if (input.mark === null) delete meeting.attendance[input.memberId]
+  else meeting.attendance[input.memberId] = input.mark
+  return recordMark(doc, input, before, ctx)
+}
+
+/**
  * Settles a member's mark that two devices set differently while apart (see
  * `AttendanceDisagreement`): writes the mark the group agrees on, which replaces every value
  * the devices wrote, so the disagreement ends on every device once they sync. In a held circle,
@@ -250,32 +268,12 @@ export function settleAttendance(
   input: { meetingId: string; memberId: string; mark: Attendance; by: string },
   ctx: CommandContext,
 ): string | null {
-  requireCorrector(doc, input.by)
-  const meeting = requireMeeting(doc, input.meetingId)
-  if (ownEntry(doc.members, input.memberId) === undefined) {
-    throw new DomainError('That member is not in this pod.')
-  }
-  if (!ATTENDANCE.includes(input.mark))
-    throw new DomainError('A mark is present, absent or excused.')
-  const before = ownEntry(meeting.attendance, input.memberId) ?? null
+  const { meeting, before } = requireMarkInput(doc, input)
   const corrects = meeting.status === 'held' && before !== input.mark
   if (corrects) requireCorrectionRoom(doc)
   // Written even when it equals the value shown: one write replaces all the merged values.
   meeting.attendance[input.memberId] = input.mark
-  if (!corrects) return null
-  return record(
-    doc,
-    {
-      target: 'attendance',
-      meetingId: input.meetingId,
-      itemId: input.memberId,
-      field: 'mark',
-      before,
-      after: input.mark,
-      by: input.by,
-    },
-    ctx,
-  )
+  return corrects ? recordMark(doc, input, before, ctx) : null
 }
 
 /**
