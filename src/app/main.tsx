@@ -39,6 +39,7 @@ import { probeRelay } from '../adapters/network/relayProbe.ts'
 import { createNotesTextReader } from '../adapters/automerge/notesText.ts'
 import { saveTextFile } from '../adapters/files/download.ts'
 import { ServicesContext, type TendServices } from '../hooks/services.ts'
+import { memberForDevice } from '../domain/podQueries.ts'
 import { App } from './App.tsx'
 import '../ui/styles.css'
 
@@ -56,7 +57,11 @@ async function start(): Promise<void> {
   })
   shareRules.onChange(() => repo.shareConfigChanged())
   const pods = createPodStore(repo, shareRules, deviceKeys.publicKeyText)
-  const notes = createNotesStore(repo, shareRules)
+  // Each notes edit records the member this device is listed under in the pod.
+  const notes = createNotesStore(repo, shareRules, (podUrl) => {
+    const view = pods.peek(podUrl)
+    return view === null ? null : (memberForDevice(view, deviceKeys.publicKeyText)?.id ?? null)
+  })
   // A pod's rooms open on its current secret and, as lobbies, on its former ones (lobbies.ts).
   const linkOf = async (roomKey: string) => {
     const { podKey } = parseRoomKey(roomKey)

@@ -1,7 +1,7 @@
 /**
  * History and restore: Bo withdraws the pod's proposed norm and clears a circle's notes; Amara,
- * on her own device, reads what happened in the pod's history and puts both back. Her restores
- * reach Bo, and the history says that they happened.
+ * on her own device, reads what happened in the pod's history (both, named as Bo's) and puts
+ * both back from it. Her restores reach Bo, and the history says that they happened.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchDevice, type Device } from './support/browser.ts'
@@ -70,12 +70,23 @@ describe('a pod’s history, and restoring it', () => {
       .poll(() => amara.page.getByTestId('history-event').first().textContent())
       .toMatch(/^Amara restored the pod to an earlier point\./)
 
-    // And brings the notes back from their earlier versions.
+    // The history names Bo's clearing of the notes too; Amara restores those notes from it.
+    const cleared = amara.page
+      .getByTestId('history-event')
+      .filter({ hasText: /^Bo edited the notes of / })
+    await cleared.waitFor({ timeout: 60_000 })
+    await cleared.getByRole('button', { name: 'Restore to before this' }).click()
+    await cleared.getByRole('button', { name: 'Restore', exact: true }).click()
+    await expect
+      .poll(() => amara.page.getByTestId('history-event').first().textContent())
+      .toMatch(/^Amara brought back an earlier version of the notes of /)
     await amara.page.goto(circle)
-    await amara.page.getByText('Earlier versions', { exact: true }).click()
-    const version = amara.page.getByTestId('notes-version').filter({ hasText: LINE })
-    await version.first().getByRole('button', { name: 'Bring this version back' }).click()
     await expect.poll(() => notesLines(amara.page)).toContain(LINE)
+    // The notes' own earlier versions list the text Bo cleared, too.
+    await amara.page.getByText('Earlier versions', { exact: true }).click()
+    await expect
+      .poll(() => amara.page.getByTestId('notes-version').filter({ hasText: LINE }).count())
+      .toBeGreaterThan(0)
 
     // Both restores reach Bo.
     await expect.poll(() => notesLines(bo.page), { timeout: 60_000 }).toContain(LINE)

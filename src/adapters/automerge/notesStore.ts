@@ -21,6 +21,7 @@ import type { Extension } from '@codemirror/state'
 import type { NotesDoc, PodDoc } from '../../schema/podDocument.ts'
 import type { ShareRules } from './shareRules.ts'
 import { documentIdOf, meetingNotesSeed, notesDocumentIdOf, notesUrlOf } from './notesIdentity.ts'
+import { changeMessage, headsOf, readMessage } from './podHistory.ts'
 
 /** The notes documents' schema version. */
 export const NOTES_SCHEMA_VERSION = 1
@@ -58,8 +59,45 @@ export interface NotesVersion {
   text: string
 }
 
+/** A spell of editing one meeting's notes, for the pod's history. */
+export interface NotesEdit {
+  /** The hash of the spell's last change: its stable id. */
+  id: string
+  at: number
+  /** The member whose device typed it, when recorded (older notes changes name no one). */
+  by: string | null
+  meetingId: string
+  notesUrl: string
+  /** The notes' heads just before the spell: "restore these notes to before this" goes there. */
+  before: string[]
+  /** True for a spell that brought an earlier version back. */
+  restore: boolean
+}
+
 /** Typing more than this far apart (or on another device) is a new version. */
 const VERSION_GAP_S = 2 * 60
+
+/**
+ * The spells of typing in a notes document's changes: a spell ends where typing paused for
+ * minutes, or another device (or member) took over. The seed change (time 0) is no spell.
+ * Returns each spell's [start, end) in `changes`.
+ */
+function spellsOf(changes: readonly Automerge.DecodedChange[]): [number, number][] {
+  const spells: [number, number][] = []
+  let start = 0
+  changes.forEach((c, i) => {
+    const next = changes[i + 1]
+    const last =
+      next === undefined ||
+      next.actor !== c.actor ||
+      next.message !== c.message ||
+      next.time - c.time > VERSION_GAP_S
+    if (!last) return
+    if (c.time !== 0) spells.push([start, i + 1])
+    start = i + 1
+  })
+  return spells
+}
 
 /** How soon after a change the notes are written to storage: a crash loses at most this much. */
 const SAVE_AFTER_MS = 250
@@ -79,6 +117,15 @@ export interface NotesStore {
    * member's device); null when they cannot be found now.
    */
   open(url: string, podUrl: string): Promise<NotesBinding | null>
+  /**
+   * The spells of editing in these meetings' notes (those on this device), with who and when,
+   * for the pod's history; newest first, at most `limit`.
+   */
+  edits(
+    podUrl: string,
+    meetings: readonly { meetingId: string; notesUrl: string }[],
+    limit?: number,
+  ): Promise<NotesEdit[]>
   /** Loads a notes document so the repo offers it to peers (only loaded documents are announced). */
   keepOpen(url: string, podUrl: string): Promise<void>
   /**
@@ -142,13 +189,23 @@ function firstNotesChange(seed: Uint8Array, input: { meetingId: string; podId: s
   return Automerge.save(doc)
 }
 
-function bind(handle: DocHandle<NotesDoc>, repo: Repo): NotesBinding {
+function bind(handle: DocHandle<NotesDoc>, repo: Repo, by: () => string | null): NotesBinding {
+  // The editor's edits carry who typed them (the pod's history names them); the plugin sees
+  // only the part of a handle it uses.
+  const authored = {
+    isReady: () => handle.isReady(),
+    doc: () => handle.doc(),
+    change: (edit: (doc: Automerge.Doc<NotesDoc>) => void) =>
+      handle.change(edit, { message: changeMessage(by()) }),
+    on: (event: 'change', listener: () => void) => handle.on(event, listener),
+    off: (event: 'change', listener: () => void) => handle.off(event, listener),
+  }
   return {
     currentText() {
       const text = (handle.doc() as Partial<NotesDoc> | undefined)?.text
       return typeof text === 'string' ? text : ''
     },
-    editorSync: automergeSyncPlugin({ handle: handle as never, path: ['text'] }),
+    editorSync: automergeSyncPlugin({ handle: authored, path: ['text'] }),
     announce(who) {
       handle.broadcast({ type: 'tend-notes-here', memberId: who.memberId, name: who.name })
     },
@@ -196,7 +253,15 @@ function bind(handle: DocHandle<NotesDoc>, repo: Repo): NotesBinding {
   }
 }
 
-export function createNotesStore(repo: Repo, shareRules: ShareRules): NotesStore {
+/**
+ * `authorOf` names the member this device is listed under in a pod (null when it is not):
+ * each notes change records them, as the pod store does for the pod's own changes.
+ */
+export function createNotesStore(
+  repo: Repo,
+  shareRules: ShareRules,
+  authorOf: (podUrl: string) => string | null = () => null,
+): NotesStore {
   const handles = new Map<string, Promise<DocHandle<NotesDoc> | null>>()
 
   function find(url: string): Promise<DocHandle<NotesDoc> | null> {
@@ -243,7 +308,33 @@ export function createNotesStore(repo: Repo, shareRules: ShareRules): NotesStore
           if (typeof doc.text !== 'string') doc.text = ''
         })
       }
-      return bind(handle, repo)
+      let author: string | null = null
+      return bind(handle, repo, () => (author ??= authorOf(podUrl)))
+    },
+
+    async edits(podUrl, meetings, limit = 40) {
+      const found: NotesEdit[] = []
+      for (const { meetingId, notesUrl } of meetings) {
+        if (!belongsTo(notesUrl, podUrl)) continue
+        const handle = await find(notesUrl)
+        if (handle === null || !handle.isReady()) continue
+        const changes = Automerge.getAllChanges(handle.doc()).map((c) => Automerge.decodeChange(c))
+        // Newest first, so spells within one second keep their order in the sort below.
+        for (const [start, end] of spellsOf(changes).reverse()) {
+          const last = changes[end - 1] as Automerge.DecodedChange
+          const { by, restore } = readMessage(last.message)
+          found.push({
+            id: last.hash,
+            at: last.time * 1000,
+            by,
+            restore,
+            meetingId,
+            notesUrl,
+            before: headsOf(changes, start),
+          })
+        }
+      }
+      return found.sort((a, b) => b.at - a.at).slice(0, limit)
     },
 
     async keepOpen(url, podUrl) {
@@ -256,21 +347,12 @@ export function createNotesStore(repo: Repo, shareRules: ShareRules): NotesStore
       if (handle === null || !handle.isReady()) return null
       const doc = handle.doc()
       const changes = Automerge.getAllChanges(doc).map((c) => Automerge.decodeChange(c))
-      const ends: number[] = []
-      changes.forEach((c, i) => {
-        const next = changes[i + 1]
-        // A version ends where typing paused for minutes or another device took over.
-        const last =
-          next === undefined || next.actor !== c.actor || next.time - c.time > VERSION_GAP_S
-        if (c.time !== 0 && last) ends.push(i + 1)
-      })
+      const ends = spellsOf(changes).map(([, end]) => end)
       return ends
         .reverse()
         .slice(0, 30)
         .map((end) => {
-          const prefix = changes.slice(0, end)
-          const depended = new Set(prefix.flatMap((c) => c.deps))
-          const heads = prefix.filter((c) => !depended.has(c.hash)).map((c) => c.hash)
+          const heads = headsOf(changes, end)
           const text = (Automerge.view(doc, heads) as Partial<NotesDoc>).text
           return {
             at: (changes[end - 1]?.time ?? 0) * 1000,
@@ -288,8 +370,9 @@ export function createNotesStore(repo: Repo, shareRules: ShareRules): NotesStore
       if (!Automerge.hasHeads(handle.doc(), [...heads]))
         throw new Error('That version is not in these notes’ history on this device.')
       const text = (Automerge.view(handle.doc(), [...heads]) as Partial<NotesDoc>).text
-      handle.change((doc) =>
-        Automerge.updateText(doc, ['text'], typeof text === 'string' ? text : ''),
+      handle.change(
+        (doc) => Automerge.updateText(doc, ['text'], typeof text === 'string' ? text : ''),
+        { message: changeMessage(authorOf(podUrl), true) },
       )
       await repo.flush([handle.documentId])
     },

@@ -34,7 +34,8 @@ export function changeMessage(by: string | null, restore = false): string {
   return JSON.stringify(restore ? { by, restore: true } : { by })
 }
 
-function readMessage(message: string | null): { by: string | null; restore: boolean } {
+/** Reads a change message written by `changeMessage`; anything else names no one. */
+export function readMessage(message: string | null): { by: string | null; restore: boolean } {
   if (message === null) return { by: null, restore: false }
   try {
     const parsed: unknown = JSON.parse(message)
@@ -50,7 +51,7 @@ function readMessage(message: string | null): { by: string | null; restore: bool
 const EVENT_GAP_S = 2 * 60
 
 /** The heads of the changes `upTo` (a prefix of a causally ordered list is a causal cut). */
-function headsOf(changes: Automerge.DecodedChange[], upTo: number): string[] {
+export function headsOf(changes: readonly Automerge.DecodedChange[], upTo: number): string[] {
   const prefix = changes.slice(0, upTo)
   const depended = new Set(prefix.flatMap((c) => c.deps))
   return prefix.filter((c) => !depended.has(c.hash)).map((c) => c.hash)

@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import type { PodDoc } from '../../schema/podDocument.ts'
-import { usePodHistory } from '../../hooks/useHistory.ts'
-import { formatDateTime, messageOf } from '../common/labels.ts'
+import { usePodHistory, type HistoryEntry } from '../../hooks/useHistory.ts'
+import { formatDate, formatDateTime, messageOf } from '../common/labels.ts'
 import { ErrorText } from '../circle/attempt.tsx'
 
 /**
@@ -18,12 +18,23 @@ export function PodHistory(props: { url: string; view: PodDoc; readOnly: boolean
   const [done, setDone] = useState<string | null>(null)
   const who = (by: string | null) =>
     by === null ? 'Someone' : (props.view.members[by]?.name ?? 'A former member')
-  const run = async (heads: readonly string[], at: number) => {
+  const said = (entry: HistoryEntry) => {
+    if (entry.notesOf === null) return entry.said.join('; ') || 'made changes'
+    const day = formatDate(entry.notesOf.scheduledFor)
+    return entry.restore
+      ? `brought back an earlier version of the notes of ${day}`
+      : `edited the notes of ${day}`
+  }
+  const run = async (entry: HistoryEntry) => {
     setBusy(true)
     setError(null)
     try {
-      await restore(heads)
-      setDone(`Restored the pod to how it was before ${formatDateTime(at)}.`)
+      await restore(entry)
+      setDone(
+        entry.notesOf === null
+          ? `Restored the pod to how it was before ${formatDateTime(entry.at)}.`
+          : `Restored the notes of ${formatDate(entry.notesOf.scheduledFor)} to how they were before ${formatDateTime(entry.at)}.`,
+      )
       setConfirming(null)
     } catch (e) {
       setError(messageOf(e))
@@ -49,7 +60,7 @@ export function PodHistory(props: { url: string; view: PodDoc; readOnly: boolean
           {events.map((event) => (
             <li key={event.id} data-testid="history-event">
               <p>
-                <strong>{who(event.by)}</strong> {event.said.join('; ') || 'made changes'}
+                <strong>{who(event.by)}</strong> {said(event)}
                 {event.more > 0 && ` and ${event.more} more changes`}.{' '}
                 <span className="muted">{formatDateTime(event.at)}</span>
               </p>
@@ -58,14 +69,16 @@ export function PodHistory(props: { url: string; view: PodDoc; readOnly: boolean
                 (confirming === event.id ? (
                   <div role="group" aria-label="Confirm the restore">
                     <p>
-                      Make the pod what it was just before this? Everything after stays in the
-                      history, and this can be undone the same way.
+                      {event.notesOf === null
+                        ? 'Make the pod what it was just before this?'
+                        : `Make the notes of ${formatDate(event.notesOf.scheduledFor)} what they were just before this?`}{' '}
+                      Everything after stays in the history, and this can be undone the same way.
                     </p>
                     <button
                       type="button"
                       className="primary"
                       disabled={busy}
-                      onClick={() => void run(event.before, event.at)}
+                      onClick={() => void run(event)}
                     >
                       {busy ? 'Restoring…' : 'Restore'}
                     </button>

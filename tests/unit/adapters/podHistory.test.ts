@@ -160,3 +160,56 @@ describe('what a restore never takes back', () => {
     })
   })
 })
+
+describe('notes edits in the pod’s history', () => {
+  it('are told as spells of typing, each with the member whose device typed it', async () => {
+    const repo = new Repo({ network: [] })
+    const rules = new ShareRules('dev')
+    const pods = createPodStore(repo, rules, KEY)
+    // This device is listed under Amara; the store asks who that is when notes are changed.
+    let author: string | null = null
+    const notes = createNotesStore(repo, rules, () => author)
+    const d = { repo, pods, notes }
+    const { url, ctx } = await newPod(d)
+    author = Object.values(pods.peek(url)!.members)[0]!.id
+    const meetingId = await pods.change(url, (doc) =>
+      startAdHocCircle(doc, { notesUrl: null }, ctx),
+    )
+    const notesUrl = await notes.create(url, { meetingId, podId: pods.peek(url)!.pod.id })
+    const handle = await repo.find<NotesDoc>(notesUrl as never)
+    // Amara types (two keystrokes, one spell; the editor's binding names her: NotesPanel.test).
+    handle.change((doc) => A.splice(doc, ['text'], 0, 0, 'Our'), {
+      message: JSON.stringify({ by: author }),
+    })
+    handle.change((doc) => A.splice(doc, ['text'], 3, 0, ' plan'), {
+      message: JSON.stringify({ by: author }),
+    })
+    const beforeBo = A.getHeads(handle.doc())
+    // Bo, on his device, clears them (another actor, his name in the message).
+    const cleared = A.change(
+      A.clone(handle.doc()),
+      { message: JSON.stringify({ by: 'bo' }) },
+      (doc) => A.updateText(doc, ['text'], ''),
+    )
+    handle.update((doc) => A.merge(doc, cleared))
+    // A change that says nothing of who made it (an older version of Tend, or a peer).
+    const unnamed = A.change(A.clone(handle.doc()), (doc) => A.splice(doc, ['text'], 0, 0, '?'))
+    handle.update((doc) => A.merge(doc, unnamed))
+
+    const edits = await notes.edits(url, [{ meetingId, notesUrl }])
+    expect(edits.map((e) => [e.by, e.meetingId, e.restore])).toEqual([
+      [null, meetingId, false],
+      ['bo', meetingId, false],
+      [author, meetingId, false],
+    ])
+    // "Restore to before this" on Bo's spell brings back what he cleared, named as a restore
+    // by this device's member.
+    expect(edits[1]!.before).toEqual(beforeBo)
+    await notes.restoreVersion(notesUrl, url, edits[1]!.before)
+    expect(handle.doc().text).toBe('Our plan')
+    const after = await notes.edits(url, [{ meetingId, notesUrl }])
+    expect(after[0]).toMatchObject({ by: author, restore: true })
+    // Notes of another pod, or a link that is not this pod's notes, are never read.
+    expect(await notes.edits(url, [{ meetingId: 'x', notesUrl: 'automerge:nope' }])).toEqual([])
+  })
+})

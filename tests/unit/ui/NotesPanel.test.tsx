@@ -16,8 +16,11 @@ afterEach(unmountScreens)
 describe('NotesPanel', () => {
   it('starts from the notes as they stand, and keeps editor and document in step both ways', async () => {
     const repo = new Repo({ network: [] })
-    const notes = createNotesStore(repo, new ShareRules('dev'))
     const podUrl = generateAutomergeUrl()
+    // This device is Amara's in the pod: every edit typed here records her.
+    const notes = createNotesStore(repo, new ShareRules('dev'), (pod) =>
+      pod === podUrl ? 'amara' : null,
+    )
     const url = await notes.create(podUrl, { meetingId: 'm1', podId: 'p1' })
     const handle = await repo.find<NotesDoc>(url as never)
     handle.change((d) => A.splice(d, ['text'], 0, 0, 'Opening words'))
@@ -45,6 +48,8 @@ describe('NotesPanel', () => {
       view.dispatch({ changes: { from: view.state.doc.length, insert: ', then a breath' } }),
     )
     expect(handle.doc().text).toBe('Opening words, then a breath')
+    const typed = A.decodeChange(A.getLastLocalChange(handle.doc())!)
+    expect(JSON.parse(typed.message ?? 'null')).toEqual({ by: 'amara' })
 
     // …and a change from elsewhere (another member) reaches the editor.
     act(() => handle.change((d) => A.splice(d, ['text'], 0, 0, 'Cy: ')))
