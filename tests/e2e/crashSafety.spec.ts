@@ -1,6 +1,8 @@
 /**
  * Nothing lost in a crash: notes typed into a circle survive the browser being killed (not
- * closed) mid-typing — everything the screen called saved, and a prefix of the rest.
+ * closed) mid-typing — everything the screen called saved, and a prefix of the rest. And a
+ * device whose storage is full says so, never calls notes saved that are not, and keeps them
+ * once there is room again.
  */
 import { execFileSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -74,4 +76,90 @@ describe('notes and a crash', () => {
       `crash: ${survived.length} of the ${shown} characters on screen when the browser was killed survived`,
     )
   })
+
+  it('says when the device is full, and keeps the notes once there is room again', async () => {
+    const full = await launchDevice()
+    try {
+      // The device has little room for the app's origin (Chromium applies a quota set before
+      // the origin first uses storage).
+      const origin = new URL(host.url).origin
+      const cdp = await full.context.newCDPSession(full.page)
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 64 * 1024 * 1024 })
+      const circle = await startCircle(full.page, host.url, 'Full pod')
+      await addNotesLine(full.page, 'Written while there was room.')
+      await expect.poll(() => saved(full.page)).toBe('Saved on this device.')
+      const problem = full.page.getByTestId('storage-problem')
+      expect(await problem.count()).toBe(0)
+
+      // Something else fills the device: writes of random bytes, smaller and smaller, until
+      // even a small one does not fit.
+      const filled = await full.page.evaluate(fillStorage)
+      expect(filled).toBeGreaterThan(0)
+      await addNotesLine(full.page, 'Typed with the device full.')
+      await expect(problem.textContent(), 'the full device is named').resolves.toMatch(
+        /storage is full: what you do now is not being kept/,
+      )
+      // The notes never claim to be saved meanwhile.
+      expect(await saved(full.page)).toBe('Saving…')
+
+      // Room again: the next write works, the message goes, and everything is kept.
+      await full.page.evaluate(
+        () =>
+          new Promise<void>((resolve, reject) => {
+            const request = indexedDB.deleteDatabase('something-else')
+            request.onsuccess = () => resolve()
+            request.onerror = () => reject(request.error ?? new Error('not deleted'))
+          }),
+      )
+      await addNotesLine(full.page, 'And after space was freed.')
+      await expect.poll(() => problem.count()).toBe(0)
+      await expect.poll(() => saved(full.page)).toBe('Saved on this device.')
+      await full.page.goto('about:blank')
+      await full.page.goto(circle)
+      await full.page.getByRole('textbox', { name: 'Circle notes' }).waitFor()
+      await expect
+        .poll(() => notesLines(full.page))
+        .toEqual(
+          expect.arrayContaining([
+            'Written while there was room.',
+            'Typed with the device full.',
+            'And after space was freed.',
+          ]),
+        )
+    } finally {
+      await full.destroy()
+    }
+  })
 })
+
+/**
+ * Fills the origin's storage with another database of random (incompressible) bytes, in
+ * chunks from 1 MiB down to 64 bytes, each size until it no longer fits. Returns the bytes
+ * written. Runs in the page.
+ */
+async function fillStorage(): Promise<number> {
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = indexedDB.open('something-else', 1)
+    request.onupgradeneeded = () => request.result.createObjectStore('bytes')
+    request.onsuccess = () => resolve(request.result)
+    request.onerror = () => reject(request.error ?? new Error('not opened'))
+  })
+  const put = (size: number, key: number) =>
+    new Promise<boolean>((resolve) => {
+      const bytes = new Uint8Array(size)
+      for (let at = 0; at < size; at += 65536)
+        crypto.getRandomValues(bytes.subarray(at, Math.min(size, at + 65536)))
+      const tx = db.transaction('bytes', 'readwrite')
+      tx.objectStore('bytes').put(bytes, key)
+      tx.oncomplete = () => resolve(true)
+      tx.onabort = () => resolve(false)
+    })
+  let written = 0
+  let key = 0
+  for (const size of [1 << 20, 1 << 16, 1 << 12, 1 << 6]) {
+    // Bounded: 64 MiB of quota holds at most 64 of the largest chunks, and so on down.
+    for (let i = 0; i < 80 && (await put(size, key++)); i++) written += size
+  }
+  db.close()
+  return written
+}
