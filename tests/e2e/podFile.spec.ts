@@ -4,7 +4,7 @@
  * which then syncs with Bo, who kept editing meanwhile, as Amara (the file's device link).
  * Bo opens the same file where he has the pod: it merges, nothing is duplicated.
  */
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -14,6 +14,7 @@ import { startTestHost } from './support/host.ts'
 import { createPod, memberNames, memberRow, startAs } from './support/tend.ts'
 import { joinByInvite, makeInvite, waitConnectedWith } from './support/sync.ts'
 import { addNotesLine, notesLines } from './support/notes.ts'
+import { decodeArchive } from '../../src/adapters/files/podArchive.ts'
 
 const POD = 'Kept pod'
 const PASSPHRASE = 'river stones at dusk'
@@ -187,6 +188,15 @@ describe('a pod removed from this device', () => {
     // Changing one's mind keeps it.
     await section.getByRole('button', { name: 'Keep it' }).click()
     await section.getByRole('button', { name: 'Remove from this device…' }).click()
+    // The last step offers a copy first: the whole pod, notes included, in one file.
+    const downloading = page.waitForEvent('download')
+    await section.getByRole('button', { name: 'Save a copy first' }).click()
+    const copy = await (await downloading).path()
+    const opened = await decodeArchive(new Uint8Array(readFileSync(copy)), null)
+    expect([opened.podName, opened.notes.length]).toEqual(['Passing pod', 1])
+    await expect
+      .poll(() => section.getByRole('status').textContent())
+      .toMatch(/^Saved .+\.tendpod\. Keep it somewhere safe/)
     await section.getByRole('button', { name: 'Remove it' }).click()
     await page.getByRole('heading', { name: 'Your pods' }).waitFor()
     expect(await page.getByRole('link', { name: 'Passing pod' }).count()).toBe(0)

@@ -178,9 +178,26 @@ export function OpenPodFile(props: { onOpened: (url: string) => void }) {
  */
 export function RemovePodFromDevice(props: { url: string; podName: string }) {
   const remove = useRemovePod()
+  const { exportPod } = usePodFiles()
   const [confirming, setConfirming] = useState(false)
   const [busy, setBusy] = useState(false)
+  const [saved, setSaved] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
+  // The offer to keep a copy before forgetting: the whole pod, unsealed, in one tap.
+  const saveFirst = async () => {
+    setBusy(true)
+    setError(null)
+    try {
+      const file = await exportPod(props.url, { passphrase: null, deviceLink: null })
+      if (file === null) return setError('This pod is not fully on this device yet.')
+      download(file.bytes, file.fileName)
+      setSaved(`Saved ${file.fileName}. Keep it somewhere safe before removing the pod.`)
+    } catch (e) {
+      setError(messageOf(e))
+    } finally {
+      setBusy(false)
+    }
+  }
   const confirm = async () => {
     setBusy(true)
     setError(null)
@@ -209,6 +226,10 @@ export function RemovePodFromDevice(props: { url: string; podName: string }) {
           <p>
             <strong>Remove {props.podName} from this device?</strong>
           </p>
+          <button type="button" disabled={busy} onClick={() => void saveFirst()}>
+            Save a copy first
+          </button>
+          {saved !== null && <p role="status">{saved}</p>}
           <button type="button" className="danger" disabled={busy} onClick={() => void confirm()}>
             {busy ? 'Removing…' : 'Remove it'}
           </button>
