@@ -84,27 +84,41 @@ export type NotesState =
   | { status: 'unavailable' }
   | { status: 'ready'; binding: NotesBinding }
 
-/** Opens a meeting's notes for the editor; `null` URL means the meeting has no notes yet. */
+/** How soon notes not found on this device nor at a reachable member are looked for again. */
+const NOTES_RETRY_MS = [2_000, 4_000, 8_000, 15_000]
+
+/**
+ * Opens a meeting's notes for the editor; `null` URL means the meeting has no notes yet. Notes
+ * not found yet (the member who started them not reached yet) are looked for again, sooner at
+ * first, then every 15 s while the screen is open: they appear as soon as they arrive.
+ */
 export function useNotes(podUrl: string, notesUrl: string | null): NotesState {
   const { notes } = useServices()
   const [state, setState] = useState<{ url: string | null; value: NotesState }>({
     url: null,
     value: { status: 'none' },
   })
+  const [attempt, setAttempt] = useState(0)
   useEffect(() => {
     if (notesUrl === null) return
     let live = true
+    let retry: ReturnType<typeof setTimeout> | null = null
     void notes.open(notesUrl, podUrl).then((binding) => {
       if (!live) return
       setState({
         url: notesUrl,
         value: binding === null ? { status: 'unavailable' } : { status: 'ready', binding },
       })
+      if (binding === null) {
+        const wait = NOTES_RETRY_MS[Math.min(attempt, NOTES_RETRY_MS.length - 1)]
+        retry = setTimeout(() => setAttempt((n) => n + 1), wait)
+      }
     })
     return () => {
       live = false
+      if (retry !== null) clearTimeout(retry)
     }
-  }, [notes, notesUrl, podUrl])
+  }, [notes, notesUrl, podUrl, attempt])
   if (notesUrl === null) return { status: 'none' }
   return state.url === notesUrl ? state.value : { status: 'loading' }
 }

@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { act } from 'react'
 import { Repo, generateAutomergeUrl } from '@automerge/automerge-repo'
 import { next as A } from '@automerge/automerge'
@@ -59,5 +59,41 @@ describe('NotesPanel', () => {
     expect(host.querySelector('[data-testid=notes-presence]')?.textContent).toBe(
       'Only you are in the notes right now.',
     )
+  })
+})
+
+describe('notes not on this device yet', () => {
+  it('are looked for again, and shown as soon as they arrive', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      const repo = new Repo({ network: [] })
+      const real = createNotesStore(repo, new ShareRules('dev'))
+      const podUrl = generateAutomergeUrl()
+      const url = await real.create(podUrl, { meetingId: 'm1', podId: 'p1' })
+      // The notes are somewhere else for the first two looks (no member reached yet).
+      let looks = 0
+      const notes = {
+        ...real,
+        open: (u: string, p: string) => (++looks <= 2 ? Promise.resolve(null) : real.open(u, p)),
+      }
+      const host = renderScreen(
+        { notes } as unknown as TendServices,
+        <NotesPanel url={podUrl} meetingId="m1" notesUrl={url} me={null} readOnly={false} />,
+      )
+      const said = () => host.querySelector('section')?.textContent ?? ''
+      await act(async () => await Promise.resolve())
+      expect(said()).toContain('These notes are not on this device yet.')
+      expect(looks).toBe(1)
+      await act(async () => await vi.advanceTimersByTimeAsync(2_000))
+      expect(looks).toBe(2)
+      expect(said()).toContain('These notes are not on this device yet.')
+      await act(async () => await vi.advanceTimersByTimeAsync(4_000))
+      expect(looks).toBe(3)
+      vi.useRealTimers()
+      await eventually(() => host.querySelector('.cm-content'))
+      expect(said()).not.toContain('not on this device yet')
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })
