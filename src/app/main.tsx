@@ -27,6 +27,7 @@ import {
   refreshSignaling,
   renewNetworkView,
   signalingReachable,
+  takeLostSubscriptions,
   trysteroRoomOpener,
 } from '../adapters/network/trysteroRoom.ts'
 import type { ConnectionSettings } from '../adapters/device/deviceStore.ts'
@@ -103,6 +104,7 @@ async function start(): Promise<void> {
     signalingReachable,
     keeper,
     refreshSignaling: (reason) => void refreshSignaling(reason),
+    lostSubscriptions: takeLostSubscriptions,
     freshAttempts: async (startedOffline) => {
       const view = await renewNetworkView({ startedOffline })
       meshDebug(`network view ${view}`)

@@ -115,15 +115,28 @@ export function replacesSignaling(
  * to sync, up to 54 s to a full mesh, instead of about 1 s). Given up at once, the connection
  * queues nothing more (the MQTT client is disconnected, so Trystero publishes nothing) and only
  * its close is delivered later. An attempt still connecting is given up too; a closed one has
- * nothing to give up. Not while a room is still subscribing: its subscription fails with the
- * connection it was sent on, and that room would never announce itself again.
+ * nothing to give up. A room still subscribing loses its subscription with it: see
+ * `reopensOnReturn`.
  */
-export function dropsSignalingOnLoss(
-  state: SignalingConnectionView['state'],
-  roomSubscribing: boolean,
-): boolean {
-  if (roomSubscribing) return false
+export function dropsSignalingOnLoss(state: SignalingConnectionView['state']): boolean {
   return state === 'open' || state === 'connecting'
+}
+
+/**
+ * Whether the rooms are reopened when the network returns, because a room's subscription may
+ * have been lost with the connection given up at the loss.
+ *
+ * Trystero subscribes a room once, when it opens; a subscription sent on a connection that is
+ * then given up is never made again, and that room hears nothing meant for it (measured: a
+ * member cut 9.6 s after its room opened announced itself on return, but never received the
+ * others' offers or replies; it synced only when the rejoin schedule reopened the room, 11 s
+ * later, and reached the full mesh after 45 s). Keeping the connection instead (as before)
+ * let stale announcements through (see `dropsSignalingOnLoss`). So the connection is always
+ * given up, and a room that was still subscribing at the loss (`subscribingAtLoss`), or that
+ * opened while the network was gone (`openedWhileLost`), is reopened on return.
+ */
+export function reopensOnReturn(subscribingAtLoss: boolean, openedWhileLost: boolean): boolean {
+  return subscribingAtLoss || openedWhileLost
 }
 
 export interface RejoinOptions {

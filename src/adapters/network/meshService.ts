@@ -78,6 +78,12 @@ export interface MeshServiceOptions {
    */
   refreshSignaling?: (reason: ComeBackReason) => void
   /**
+   * Whether the rooms' subscriptions may have been lost with the network (a room was still
+   * subscribing when it went, or opened while it was gone); asked once per come-back. The
+   * rooms are then reopened (see comeBack.reopensOnReturn).
+   */
+  lostSubscriptions?: () => boolean
+  /**
    * Makes new connections see the network as it is now (a page that started offline never
    * does by itself). Resolves true when this page had not seen the network at all; then every
    * attempt in progress was hopeless and is dropped.
@@ -427,6 +433,8 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
       const now = Date.now()
       lastUnreachable.set(podKey, now)
       if (
+        // With no network nothing is reachable, and a room reopened now could not subscribe.
+        globalThis.navigator?.onLine === false ||
         now - (lastRetry.get(roomKey) ?? 0) < RETRY_UNREACHABLE_MS ||
         adapter.hasPeersIn(roomKey) ||
         !joined.has(roomKey)
@@ -470,6 +478,10 @@ export function startMeshService(options: MeshServiceOptions): MeshService {
         // online before keeps a current view of the network (measured), so only the person's
         // "try again" checks it and starts the rooms where nobody is connected afresh.
         options.refreshSignaling?.(reason)
+        if (reason === 'online' && options.lostSubscriptions?.() === true) {
+          meshDebug('a room was subscribing when the network went; reopening the rooms')
+          for (const roomKey of [...joined]) await reopen(roomKey)
+        }
         if (reason === 'online' || reason === 'visible')
           for (const entry of entries) rejoinOf(podKeyOf(entry.url)).cameBack(Date.now())
         if (reason !== 'try-again') return

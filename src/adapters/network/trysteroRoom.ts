@@ -13,7 +13,12 @@ import { deriveRoomKeys } from '../crypto/roomKeys.ts'
 import { hasReflexiveServers, pathFromStats, type StatsEntry } from './connectionPath.ts'
 import { meshDebug, meshDebugOn } from './debugLog.ts'
 import { usableIceServers } from './connectionSettings.ts'
-import { dropsSignalingOnLoss, replacesSignaling, type ComeBackReason } from './comeBack.ts'
+import {
+  dropsSignalingOnLoss,
+  reopensOnReturn,
+  replacesSignaling,
+  type ComeBackReason,
+} from './comeBack.ts'
 import type { Handshake, HandshakeValue, MeshRoom, PathKind, RoomOpener } from './meshRoom.ts'
 
 export interface PodLink {
@@ -254,22 +259,46 @@ function abandon(socket: WebSocket): void {
 }
 
 /**
+ * Whether a room was subscribing when the network was last lost, or opened while it was gone:
+ * its subscription may be lost, so the rooms are reopened on return (see `reopensOnReturn`).
+ */
+let subscribingAtLoss = false
+
+/**
  * The browser says the network is gone: the signaling connections are given up at once, so
  * nothing more is queued into them to be delivered, stale, when the link returns (see
- * `dropsSignalingOnLoss`); those that are kept are remembered as having outlived the loss.
+ * `dropsSignalingOnLoss`); a room still subscribing is noted, to be reopened on return.
  */
 export function noteNetworkLost(now = Date.now()): void {
   const sockets = relaySockets()
   socketsAtLoss = new WeakSet(sockets)
-  const subscribing = now - lastRoomOpenedAt < SUBSCRIBE_WINDOW_MS
+  subscribingAtLoss = now - lastRoomOpenedAt < SUBSCRIBE_WINDOW_MS
   let dropped = 0
   for (const socket of sockets) {
-    if (abandoned.has(socket) || !dropsSignalingOnLoss(stateOf(socket), subscribing)) continue
+    if (abandoned.has(socket) || !dropsSignalingOnLoss(stateOf(socket))) continue
     abandon(socket)
     dropped++
   }
   if (dropped > 0) meshDebug(`network gone: ${dropped} signaling connection(s) given up`)
 }
+
+/**
+ * Whether the rooms must be reopened now that the network is back, because a room's
+ * subscription may have been lost with the loss (see `reopensOnReturn`). Answers once per loss.
+ */
+export function takeLostSubscriptions(): boolean {
+  const lostAt = lossAt
+  const reopen = reopensOnReturn(subscribingAtLoss, lostAt !== null && lastRoomOpenedAt >= lostAt)
+  subscribingAtLoss = false
+  lossAt = null
+  return reopen
+}
+
+/** When the network was last lost (epoch ms), until the come-back takes it. */
+let lossAt: number | null = null
+globalThis.addEventListener?.('offline', () => {
+  lossAt = Date.now()
+})
 globalThis.addEventListener?.('offline', () => noteNetworkLost())
 
 /**

@@ -3,6 +3,7 @@ import {
   ComeBackPolicy,
   RejoinSchedule,
   dropsSignalingOnLoss,
+  reopensOnReturn,
   replacesSignaling,
 } from '../../../src/adapters/network/comeBack.ts'
 
@@ -93,21 +94,33 @@ describe('dropsSignalingOnLoss', () => {
   // them when the link returned, just before the connection's close, and the offers sent in
   // reply went to that dying connection.
   it('gives up an open connection the moment the network is gone', () => {
-    expect(dropsSignalingOnLoss('open', false)).toBe(true)
+    expect(dropsSignalingOnLoss('open')).toBe(true)
   })
 
   it('gives up an attempt still connecting', () => {
-    expect(dropsSignalingOnLoss('connecting', false)).toBe(true)
+    expect(dropsSignalingOnLoss('connecting')).toBe(true)
   })
 
   it('leaves a connection that is already closing or closed', () => {
-    expect(dropsSignalingOnLoss('closing', false)).toBe(false)
-    expect(dropsSignalingOnLoss('closed', false)).toBe(false)
+    expect(dropsSignalingOnLoss('closing')).toBe(false)
+    expect(dropsSignalingOnLoss('closed')).toBe(false)
+  })
+})
+
+describe('reopensOnReturn', () => {
+  // Regression: a member cut 9.6 s after its room opened kept the connection (so the room's
+  // subscription would not be lost), and the stale announcements it queued came through on
+  // return; the connection is now always given up, and such a room reopened on return.
+  it('reopens the rooms when one was still subscribing as the network went', () => {
+    expect(reopensOnReturn(true, false)).toBe(true)
   })
 
-  it('keeps every connection while a room is still subscribing', () => {
-    for (const state of ['connecting', 'open', 'closing', 'closed'] as const)
-      expect(dropsSignalingOnLoss(state, true)).toBe(false)
+  it('reopens the rooms when one opened while the network was gone', () => {
+    expect(reopensOnReturn(false, true)).toBe(true)
+  })
+
+  it('leaves rooms whose subscriptions were made before the loss', () => {
+    expect(reopensOnReturn(false, false)).toBe(false)
   })
 })
 
