@@ -438,3 +438,26 @@ describe('telling a removed device why it is refused', async () => {
     expect(await admission.refusal?.(POD, await claimFrom(stranger.keys, 'n'))).toBeNull()
   })
 })
+
+describe('a rejoin from a saved pod file', async () => {
+  const keys = await generateDeviceKeys()
+  const secret = toBase64Url(randomBytes(32))
+  const rejoin = { inviteId: 'saved-link', expiresAt: NOW + 60_000 }
+  const credentialsAt = async (now: number) =>
+    createPodAdmission({
+      keys,
+      entryOf: async () => ({ ...entry(secret), rejoin }),
+      viewOf: () => null,
+      now: () => now,
+    }).credentials(roomKeyFor(POD, secret))
+
+  it('is shown in the handshake while the device link lasts', async () => {
+    const { invite } = (await credentialsAt(NOW)) as { invite: { inviteId: string } | null }
+    expect(invite?.inviteId).toBe('saved-link')
+  })
+
+  it('is not shown once the device link has expired', async () => {
+    const { invite } = (await credentialsAt(NOW + 60_000)) as { invite: unknown }
+    expect(invite).toBeNull()
+  })
+})
