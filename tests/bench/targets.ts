@@ -67,7 +67,7 @@ export function targetTable(figures: readonly Figure[]): string[] {
     return `| ${f.what} | ${num(f.value)} ${f.unit} | ${base} | ${ratio} | ${f.target} | ${met} |`
   })
   return [
-    '| figure | value | baseline (same run) | ratio | target | |',
+    '| figure | value | baseline (same run) | ratio | target | met? |',
     '|---|---:|---:|---:|---|---|',
     ...rows,
   ]

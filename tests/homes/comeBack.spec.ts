@@ -3,7 +3,7 @@ import { waitForServiceWorker, type Device } from '../e2e/support/browser.ts'
 import { createPod, startAs } from '../e2e/support/tend.ts'
 import { joinByInvite, makeInvite, waitConnectedWith } from '../e2e/support/sync.ts'
 import { bringBack, type MemberLink } from '../e2e/support/networkCut.ts'
-import { cutThreeTimes } from '../e2e/support/comeBack.ts'
+import { comeBackRounds, cutThreeTimes, keepComeBackFigures } from '../e2e/support/comeBack.ts'
 import { Coturn, launchInHome, startCommunityHost, type CommunityHost } from './support.ts'
 
 // Coming back across homes: Amara and Bo behind cone NATs (a direct path), Cy behind a
@@ -81,7 +81,20 @@ describe('members in different homes who lose the network', () => {
       backWithinMs: BACK_WITHIN_MS,
       fullMeshWithinMs: FULL_MESH_WITHIN_MS,
       boAsleepIn: [3],
+      rounds: comeBackRounds(),
     })
+    keepComeBackFigures(
+      'two homes: Bo, direct',
+      rounds.map((r) => r.boSyncedMs),
+    )
+    keepComeBackFigures(
+      'two homes: Cy, through the relay',
+      rounds.map((r) => r.cySyncedMs),
+    )
+    keepComeBackFigures(
+      'two homes: all three linked again',
+      rounds.map((r) => r.fullMeshMs),
+    )
     for (const r of rounds)
       console.info(
         `homes round ${r.round}: Bo (direct) synced ${r.boSyncedMs} ms after his link returned; ` +

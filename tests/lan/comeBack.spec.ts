@@ -5,7 +5,12 @@ import { createPod, startAs } from '../e2e/support/tend.ts'
 import { joinByInvite, makeInvite, relaunch, waitConnectedWith } from '../e2e/support/sync.ts'
 import { bringBack, cutOff, type MemberLink } from '../e2e/support/networkCut.ts'
 import { addNotesLine } from '../e2e/support/notes.ts'
-import { cutThreeTimes, waitForLines } from '../e2e/support/comeBack.ts'
+import {
+  comeBackRounds,
+  cutThreeTimes,
+  keepComeBackFigures,
+  waitForLines,
+} from '../e2e/support/comeBack.ts'
 import { appendFileSync } from 'node:fs'
 import type { IncomingMessage } from 'node:http'
 
@@ -178,8 +183,21 @@ describe('a member who lost the network syncs again by itself', () => {
       fullMeshWithinMs: FULL_MESH_WITHIN_MS,
       // A phone that sleeps through the cut: its page frozen, woken as the link returns.
       boAsleepIn: [3],
+      rounds: comeBackRounds(),
       trace,
     })
+    keepComeBackFigures(
+      'one network: Bo, back while the circle goes on',
+      rounds.map((r) => r.boSyncedMs),
+    )
+    keepComeBackFigures(
+      'one network: Cy, away longer',
+      rounds.map((r) => r.cySyncedMs),
+    )
+    keepComeBackFigures(
+      'one network: all three linked again',
+      rounds.map((r) => r.fullMeshMs),
+    )
     for (const r of rounds)
       console.info(
         `round ${r.round}: Bo synced ${r.boSyncedMs} ms after his link returned; ` +
@@ -216,6 +234,8 @@ describe('a member who lost the network syncs again by itself', () => {
         ['While Cy was closed', 'Cy, reopened offline'],
         REOPENED_BACK_WITHIN_MS,
       )
-    console.info(`reopened offline: Cy synced ${Date.now() - back} ms after her link returned`)
+    const synced = Date.now() - back
+    console.info(`reopened offline: Cy synced ${synced} ms after her link returned`)
+    keepComeBackFigures('one network: a browser reopened offline', [synced])
   })
 })

@@ -4,6 +4,7 @@
  * real for different times while everyone types, three times over; after each return every
  * member has every line and every member reaches every other again, with no reload.
  */
+import { appendFileSync } from 'node:fs'
 import { expect } from 'vitest'
 import type { Page } from 'playwright-core'
 import type { Device } from './browser.ts'
@@ -61,16 +62,22 @@ export interface ComeBackOptions {
   fullMeshWithinMs: number
   /** Rounds in which Bo's device also sleeps through the cut (its page frozen). */
   boAsleepIn?: readonly number[]
+  /** How many cuts (3 in the suite; the bench asks for more). */
+  rounds?: number
   trace?: (line: string) => void
 }
 
-/** Runs the three cuts and returns each round's figures (printed by the caller). */
+/**
+ * Runs the cuts (three unless told) and returns each round's figures (printed by the caller,
+ * and kept as JSON in the file `TEND_COMEBACK_OUT` names, for `npm run bench`).
+ */
 export async function cutThreeTimes(options: ComeBackOptions): Promise<ComeBackRound[]> {
   const { a, b, c } = options.members
   const trace = options.trace ?? (() => undefined)
   const rounds: ComeBackRound[] = []
   const reach = (page: Page) => page.getByTestId('circle-reach').textContent()
-  for (let round = 1; round <= 3; round++) {
+  const count = options.rounds ?? 3
+  for (let round = 1; round <= count; round++) {
     const asleep = options.boAsleepIn?.includes(round) === true
     trace(`TEST round ${round}: cut B and C${asleep ? ' (B asleep)' : ''}`)
     await cutOff(b, options.links.b)
@@ -137,6 +144,21 @@ export async function cutThreeTimes(options: ComeBackOptions): Promise<ComeBackR
   const written = async (d: Device) => (await notesLines(d.page)).filter((l) => l !== '').sort()
   const all = await written(a)
   for (const d of [b, c]) expect(await written(d)).toEqual(all)
-  expect(all.length).toBe(12)
+  expect(all.length).toBe(4 * count)
   return rounds
+}
+
+/** How many cuts a come-back test makes: 3, or what `npm run bench` asks for. */
+export function comeBackRounds(): number {
+  const asked = Number(process.env['TEND_COMEBACK_ROUNDS'])
+  return Number.isInteger(asked) && asked >= 1 && asked <= 20 ? asked : 3
+}
+
+/**
+ * Keeps figures (link back → synced, in ms, per who and path) for `npm run bench`, one JSON
+ * line each, in the file `TEND_COMEBACK_OUT` names; nothing when it names none.
+ */
+export function keepComeBackFigures(what: string, ms: readonly number[]): void {
+  const out = process.env['TEND_COMEBACK_OUT']
+  if (out !== undefined && out !== '') appendFileSync(out, JSON.stringify({ what, ms }) + '\n')
 }
