@@ -26,6 +26,7 @@ export function addMember(doc: PodDoc, input: NewMemberInput, ctx: CommandContex
     devices: {},
     createdAt: ctx.now,
     updatedAt: ctx.now,
+    legacy: null,
   }
   doc.members[id] = member
   if (input.device !== undefined) {
@@ -34,6 +35,8 @@ export function addMember(doc: PodDoc, input: NewMemberInput, ctx: CommandContex
       addedAt: ctx.now,
       sealingKey: null,
       sealingKeySignature: null,
+      addedBy: null,
+      signature: null,
     }
   }
   return id
@@ -116,5 +119,7 @@ export function addMemberDevice(
     addedAt: ctx.now,
     sealingKey: null,
     sealingKeySignature: null,
+    addedBy: null,
+    signature: null,
   }
 }

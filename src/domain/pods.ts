@@ -62,6 +62,7 @@ export function initPod(doc: PodDoc, input: NewPodInput, ctx: CommandContext): s
   doc.removals = {}
   doc.keyEpochs = {}
   doc.keyGrants = {}
+  doc.memberCerts = {}
   DEFAULT_ROLES.forEach((role, index) => {
     const id = ctx.newId()
     doc.roles[id] = { id, name: role.name, term: role.term, order: `a${index}`, retiredAt: null }
@@ -76,6 +77,7 @@ export function initPod(doc: PodDoc, input: NewPodInput, ctx: CommandContext): s
     devices: {},
     createdAt: ctx.now,
     updatedAt: ctx.now,
+    legacy: null,
   }
   doc.members[founderId] = founder
   if (input.device !== null) {
@@ -84,6 +86,8 @@ export function initPod(doc: PodDoc, input: NewPodInput, ctx: CommandContext): s
       addedAt: ctx.now,
       sealingKey: null,
       sealingKeySignature: null,
+      addedBy: null,
+      signature: null,
     }
   }
   return founderId

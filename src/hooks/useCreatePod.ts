@@ -1,6 +1,12 @@
 import { useCallback } from 'react'
 import { initPod, type NewPodInput } from '../domain/pods.ts'
 import { useServices } from './services.ts'
+import type { PodDoc } from '../schema/podDocument.ts'
+import type { CommandContext } from '../domain/commandContext.ts'
+import { recordMemberChanges } from '../domain/memberSignatures.ts'
+import { founderPodKey } from '../adapters/crypto/podKeyring.ts'
+import { randomBytes, toBase64Url } from '../adapters/crypto/encoding.ts'
+import { signCommand } from './signedMembers.ts'
 
 /**
  * Creates a pod: the document (with this person as its founding member and this device's key),
@@ -12,8 +18,11 @@ export function useCreatePod(): (input: Omit<NewPodInput, 'device'>) => Promise<
   return useCallback(
     async (input) => {
       const { deviceKeys, device, pods } = services
-      const ctx = services.context()
-      const { url, result: memberId } = await pods.create((doc) =>
+      // The pod's key is derived from this device's key and a nonce, so the founder's signed
+      // creation proves itself to every member (memberSignatures.ts).
+      const nonce = toBase64Url(randomBytes(16))
+      const podKey = founderPodKey(deviceKeys.publicKeyText, nonce)
+      const create = (doc: PodDoc, ctx: CommandContext) =>
         initPod(
           doc,
           {
@@ -25,8 +34,15 @@ export function useCreatePod(): (input: Omit<NewPodInput, 'device'>) => Promise<
             },
           },
           ctx,
-        ),
-      )
+        )
+      const ctx = services.context()
+      const empty = { members: {} } as PodDoc
+      const { signed, replay } = await signCommand(podKey, deviceKeys, empty, ctx, create, nonce)
+      const { url, result: memberId } = await pods.create((doc) => {
+        const id = create(doc, replay)
+        recordMemberChanges(doc, signed)
+        return id
+      }, podKey)
       await device.putPod({
         url,
         name: input.name.trim(),

@@ -11,6 +11,7 @@ import { podKeyOf } from '../adapters/automerge/podStore.ts'
 import { setMemberStatus } from '../domain/members.ts'
 import { keyStateOf, signConfirmation, signRemoval } from '../adapters/crypto/podKeyring.ts'
 import { useServices } from './services.ts'
+import { changeMembers } from './signedMembers.ts'
 
 /** The pod's signed membership (removals, pending removals, what was ignored); null while read. */
 export function useKeyState(url: string, view: PodDoc): KeyState | null {
@@ -65,12 +66,14 @@ export function useMembership(url: string): MembershipCommands {
         now,
         epochSeen: state.current.epoch,
       })
-      // Leaving is one change: the removal and the status, so whoever receives one has both.
-      const ctx = services.context()
-      await services.pods.change(url, (doc) => {
-        recordRemoval(doc, removal)
-        if (leaving) setMemberStatus(doc, memberId, 'left', ctx)
-      })
+      // Leaving is one change: the removal and the (signed) status, so whoever receives one
+      // has both.
+      if (leaving)
+        await changeMembers(services, url, (doc, ctx) => {
+          recordRemoval(doc, removal)
+          setMemberStatus(doc, memberId, 'left', ctx)
+        })
+      else await services.pods.change(url, (doc) => recordRemoval(doc, removal))
       return how
     },
     [services, url],

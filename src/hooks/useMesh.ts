@@ -10,6 +10,7 @@ import {
 } from '../domain/invites.ts'
 import { podKeyOf } from '../adapters/automerge/podStore.ts'
 import { addMember, addMemberDevice } from '../domain/members.ts'
+import { changeMembers } from './signedMembers.ts'
 import { ownEntry } from '../schema/idMap.ts'
 import { memberForDevice } from '../domain/podQueries.ts'
 import type { PodState } from '../adapters/automerge/podStore.ts'
@@ -185,9 +186,9 @@ export function useCompleteJoin(url: string, state: PodState): void {
       const view = services.pods.peek(url)
       let memberId = view === null ? null : (memberForDevice(view, keys.publicKeyText)?.id ?? null)
       if (memberId === null && join.asDevice === true) {
-        // A device link: this device joins as the member who made it, one more of their devices.
-        const ctx = services.context()
-        memberId = await services.pods.change(url, (doc) => {
+        // A device link: this device joins as the member who made it, one more of their
+        // devices, listed and signed by itself (the recorded link vouches for it).
+        memberId = await changeMembers(services, url, (doc, ctx) => {
           const record = ownEntry(doc.invites, join.inviteId)
           const owner = record?.forMember ?? null
           if (owner === null) throw new Error('This device link is not recorded in the pod.')
@@ -199,8 +200,7 @@ export function useCompleteJoin(url: string, state: PodState): void {
         })
       }
       if (memberId === null) {
-        const ctx = services.context()
-        memberId = await services.pods.change(url, (doc) => {
+        memberId = await changeMembers(services, url, (doc, ctx) => {
           const id = addMember(
             doc,
             {

@@ -1,6 +1,7 @@
 import { useCallback } from 'react'
 import type { PodDoc } from '../schema/podDocument.ts'
 import { buildSamplePod, mulberry32 } from '../domain/samplePod.ts'
+import { grandfatherMembers } from '../schema/migrations.ts'
 import { useServices } from './services.ts'
 
 /** The sample's seed: every sample pod tells the same two years (its ids are fresh). */
@@ -29,6 +30,8 @@ export function useCreateSamplePod(): () => Promise<string> {
       rng: mulberry32(SAMPLE_POD_SEED),
       newId: ctx.newId,
     })
+    // A look-around pod no device signs: its members stand as if from before signed membership.
+    grandfatherMembers(sample)
     const { url } = await pods.create((doc) => {
       for (const key of Object.keys(sample) as (keyof PodDoc)[]) {
         ;(doc as unknown as Record<string, unknown>)[key] = sample[key]

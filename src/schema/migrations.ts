@@ -1,4 +1,35 @@
-import type { PodDoc } from './podDocument.ts'
+import type { Member, PodDoc } from './podDocument.ts'
+
+/**
+ * What a member was when the pod reached schema 7 (`Member.legacy`): their fields and the keys
+ * of the devices listed under them then. Deterministic, so two devices migrating at once write
+ * the same text for the same record.
+ */
+export function legacyRecord(
+  member: Pick<Member, 'name' | 'stage' | 'joinedAt' | 'status' | 'awayUntil' | 'devices'>,
+): string {
+  const keys = Object.values(member.devices)
+    .map((d) => d.publicKey)
+    .sort()
+  return JSON.stringify([
+    'tend-legacy-member',
+    1,
+    member.name,
+    member.stage,
+    member.joinedAt,
+    member.status,
+    member.awayUntil,
+    keys,
+  ])
+}
+
+/** Marks every member not marked yet as one who was there before signed membership. */
+export function grandfatherMembers(doc: Pick<PodDoc, 'members'>): void {
+  for (const member of Object.values(doc.members)) {
+    const legacy = (member as { legacy?: string | null }).legacy
+    if (legacy === undefined || legacy === null) member.legacy = legacyRecord(member)
+  }
+}
 
 /**
  * A named, append-only step that brings a pod document up to `to`.
@@ -89,6 +120,18 @@ export const MIGRATIONS: readonly Migration[] = [
     newMaps: ['removals', 'keyEpochs', 'keyGrants'],
     up: (doc) => {
       if (doc.schemaVersion < 6) doc.schemaVersion = 6
+    },
+  },
+  {
+    // Every change to the member list is signed by the device that made it (`memberCerts`,
+    // and `addedBy`/`signature` on each device). Members already in the pod stay as they are:
+    // each is marked with what they were (`legacy`), which stands without a signature.
+    name: 'pod/7-signed-members',
+    to: 7,
+    newMaps: ['memberCerts'],
+    up: (doc) => {
+      grandfatherMembers(doc)
+      if (doc.schemaVersion < 7) doc.schemaVersion = 7
     },
   },
 ]

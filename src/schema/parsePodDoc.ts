@@ -9,6 +9,7 @@ import type {
   Insight,
   Meeting,
   Member,
+  MemberCert,
   MemberDevice,
   Norm,
   OutsideRelationship,
@@ -30,6 +31,7 @@ import {
   CORRECTION_FIELDS,
   CORRECTION_TARGETS,
   JOURNEY_STAGES,
+  MEMBER_FIELDS,
   MEMBER_STATUSES,
   POD_KINDS,
 } from './podDocument.ts'
@@ -258,7 +260,18 @@ function device(r: Reader, o: Obj, id: string, at: string): MemberDevice | null 
     label: r.str(o, 'label', at, 'device'),
     addedAt: r.time(o, 'addedAt', at),
     ...sealingKeyOf(r, o, at),
+    ...signedByOf(r, o, at),
   }
+}
+
+/** Who listed a device and their signature come together or not at all (absent: none). */
+function signedByOf(r: Reader, o: Obj, at: string): Pick<MemberDevice, 'addedBy' | 'signature'> {
+  const by = own(o, 'addedBy') ?? null
+  const signature = own(o, 'signature') ?? null
+  if (by === null && signature === null) return { addedBy: null, signature: null }
+  if (typeof by === 'string' && typeof signature === 'string') return { addedBy: by, signature }
+  r.report(at, 'who listed it was not a key with its signature; left out')
+  return { addedBy: null, signature: null }
 }
 
 /** A device's sealing key and its signature come together or not at all (absent: none yet). */
@@ -287,6 +300,39 @@ function member(r: Reader, o: Obj, id: string, at: string): Member | null {
     devices: r.map(o, 'devices', at, (v, did, w) => device(r, v, did, w)),
     createdAt: r.time(o, 'createdAt', at),
     updatedAt: r.time(o, 'updatedAt', at),
+    // Absent before schema 7 and on members added since: null.
+    legacy: own(o, 'legacy') === undefined ? null : r.strOrNull(o, 'legacy', at),
+  }
+}
+
+/** A signed part of a member's record; one that is not whole says nothing and is left out. */
+function memberCert(r: Reader, v: Obj, id: string, at: string): MemberCert | null {
+  const { memberId, field, value, by, at: when, signature } = v
+  const proof = own(v, 'proof') ?? null
+  if (
+    own(v, 'id') !== id ||
+    typeof memberId !== 'string' ||
+    typeof field !== 'string' ||
+    !(MEMBER_FIELDS as readonly string[]).includes(field) ||
+    id !== `${memberId}:${field}` ||
+    !(typeof value === 'string' || isFiniteNumber(value) || value === null) ||
+    typeof by !== 'string' ||
+    !isFiniteNumber(when) ||
+    !(proof === null || typeof proof === 'string') ||
+    typeof signature !== 'string'
+  ) {
+    r.report(at, 'left out: not a whole signed member entry')
+    return null
+  }
+  return {
+    id,
+    memberId,
+    field: field as MemberCert['field'],
+    value,
+    by,
+    at: when,
+    proof,
+    signature,
   }
 }
 
@@ -813,6 +859,11 @@ export function parsePodDoc(raw: unknown, options: { strict?: boolean } = {}): P
       own(raw, 'keyGrants') === undefined
         ? emptyIdMap()
         : r.map(raw, 'keyGrants', 'document', (v, id, at) => keyGrant(r, v, id, at)),
+    // Absent before schema 7 (added by `pod/7-signed-members`): an empty map, not a problem.
+    memberCerts:
+      own(raw, 'memberCerts') === undefined
+        ? emptyIdMap()
+        : r.map(raw, 'memberCerts', 'document', (v, id, at) => memberCert(r, v, id, at)),
   }
   return { ok: true, view, problems: r.problems, readOnly }
 }

@@ -36,6 +36,12 @@ export interface MemberDevice {
   sealingKey: string | null
   /** The device's own Ed25519 signature over `sealingKeyStatement`; null with no key. */
   sealingKeySignature: string | null
+  /**
+   * The device (public key) that listed this one, and its signature over `deviceStatement`
+   * (schema 7). Null on a device listed before schema 7 (the member's `legacy` names it).
+   */
+  addedBy: string | null
+  signature: string | null
 }
 
 export interface Member {
@@ -50,6 +56,43 @@ export interface Member {
   devices: Record<string, MemberDevice>
   createdAt: number
   updatedAt: number
+  /**
+   * A member who was in the pod when it reached schema 7 (`pod/7-signed-members`): what they
+   * were then (`legacyStatement`, JSON), and the device keys listed under them. Their record
+   * stands without a signature; every later change of it is signed. Null for a member added
+   * since, whose creation is signed (`memberCerts`).
+   */
+  legacy: string | null
+}
+
+/** The parts of a member's record that are signed, one slot each (see `memberCerts`). */
+export type MemberField = 'created' | 'name' | 'stage' | 'joinedAt' | 'status' | 'awayUntil'
+export const MEMBER_FIELDS: readonly MemberField[] = [
+  'created',
+  'name',
+  'stage',
+  'joinedAt',
+  'status',
+  'awayUntil',
+]
+
+/**
+ * One signed part of a member's record (schema 7), keyed `<member id>:<field>`: the member's
+ * creation (`created`: their first values, JSON) or the latest value of one field, with the
+ * device that set it, when, and its Ed25519 signature over `memberCertStatement`. Written as a
+ * whole object each time, so two concurrent writes of one slot keep one whole cert, and
+ * writes of different fields merge.
+ */
+export interface MemberCert {
+  id: string
+  memberId: string
+  field: MemberField
+  value: string | number | null
+  by: string
+  at: number
+  /** The founder's creation only: the nonce the pod's key was derived from with `by`. */
+  proof: string | null
+  signature: string
 }
 
 export type ContainerKind = 'circle' | 'office-hours' | 'all-hands'
@@ -451,6 +494,8 @@ export interface PodDoc {
   keyEpochs: Record<string, KeyEpoch>
   /** A current secret sealed to a device that an epoch missed (schema 6). */
   keyGrants: Record<string, KeyGrant>
+  /** Signed parts of members' records (schema 7; `pod/7-signed-members` adds the map). */
+  memberCerts: Record<string, MemberCert>
 }
 
 /** The notes document of one meeting: collaborative text, edited with splice. */

@@ -12,6 +12,7 @@ const LATER_MAPS = [
   'removals',
   'keyEpochs',
   'keyGrants',
+  'memberCerts',
 ]
 
 function isObj(v: unknown): v is Obj {

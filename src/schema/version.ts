@@ -3,4 +3,4 @@
  * by a newer Tend: this build opens it read-only rather than risk damaging fields it does not
  * know.
  */
-export const CURRENT_SCHEMA_VERSION = 6
+export const CURRENT_SCHEMA_VERSION = 7

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto'
 import * as A from '@automerge/automerge'
 import type { PodDoc } from '../schema/podDocument.ts'
 import { buildSamplePod, mulberry32 } from '../domain/samplePod.ts'
+import { grandfatherMembers } from '../schema/migrations.ts'
 
 const DAY = 86_400_000
 const file = process.argv[2] ?? 'sample-pod.automerge'
@@ -19,6 +20,8 @@ buildSamplePod(sample, {
   rng: mulberry32(seed),
   newId: () => randomUUID().replaceAll('-', '').slice(0, 16),
 })
+// A look-around pod no device signs: its members stand as if from before signed membership.
+grandfatherMembers(sample)
 const doc = A.change(A.init<PodDoc>(), (d) => {
   for (const key of Object.keys(sample) as (keyof PodDoc)[]) {
     ;(d as unknown as Record<string, unknown>)[key] = sample[key]

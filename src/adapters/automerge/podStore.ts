@@ -19,6 +19,7 @@ import { slotMeetingChange } from './slotMeetings.ts'
 import { attendanceDisagreements } from './attendanceConflicts.ts'
 import { changeMessage, podHistory, restoreInto, type HistoryEvent } from './podHistory.ts'
 import { memberForDevice } from '../../domain/podQueries.ts'
+import { verifiedPodOf } from '../crypto/podKeyring.ts'
 import { ownEntry } from '../../schema/idMap.ts'
 import { slotMeetingRecord, type AttendanceDisagreement } from '../../domain/meetings.ts'
 import { findMeetingForSlot, isSlot } from '../../domain/rhythm.ts'
@@ -38,8 +39,11 @@ export type PodState =
     }
 
 export interface PodStore {
-  /** Creates a pod document, fills it with `init`, and returns its URL and `init`'s result. */
-  create<T>(init: (doc: PodDoc) => T): Promise<{ url: string; result: T }>
+  /**
+   * Creates a pod document, fills it with `init`, and returns its URL and `init`'s result.
+   * `documentId`, when given, is the new pod's key (a founder's derived one, see podKeyring.ts).
+   */
+  create<T>(init: (doc: PodDoc) => T, documentId?: string): Promise<{ url: string; result: T }>
   /** Follows one pod; `listener` gets the current state at once and after every change. */
   watch(url: string, listener: (state: PodState) => void): () => void
   /** Applies a change (a domain command) to a pod that is open; returns the command's result. */
@@ -151,6 +155,17 @@ export function createPodStore(
     }
   }
 
+  /**
+   * The pod as the screens see it once its signatures are checked: only the member entries,
+   * devices and removals that hold (see memberSignatures.ts); removed members read as left.
+   */
+  async function verifiedStateOf(handle: DocHandle<PodDoc>): Promise<PodState> {
+    const state = provenStateOf(handle)
+    if (state.status !== 'ready') return state
+    const { view } = await verifiedPodOf(state.view, handle.documentId)
+    return { ...state, view }
+  }
+
   async function migrateIfNeeded(handle: DocHandle<PodDoc>): Promise<void> {
     const parsed = parsePodDoc(handle.doc())
     if (!parsed.ok || parsed.readOnly) return
@@ -174,8 +189,13 @@ export function createPodStore(
   }
 
   return {
-    async create(init) {
-      const handle = repo.create<PodDoc>()
+    async create(init, documentId) {
+      const handle =
+        documentId === undefined
+          ? repo.create<PodDoc>()
+          : repo.import<PodDoc>(Automerge.save(Automerge.init<PodDoc>()), {
+              docId: documentId as DocumentId,
+            })
       let result: ReturnType<typeof init> | undefined
       handle.change((doc) => {
         result = init(doc)
@@ -198,12 +218,17 @@ export function createPodStore(
       listener({ status: 'loading' })
       const follow = (handle: DocHandle<PodDoc>) => {
         void migrateIfNeeded(handle)
+        // Signatures are checked asynchronously: only the newest state is passed on.
+        let latest = 0
         const onChange = () => {
-          if (!stopped) listener(provenStateOf(handle))
+          const mine = ++latest
+          void verifiedStateOf(handle).then((state) => {
+            if (!stopped && mine === latest) listener(state)
+          })
         }
         handle.on('change', onChange)
         detach = () => handle.off('change', onChange)
-        listener(provenStateOf(handle))
+        onChange()
       }
       void open(url).then(async (handle) => {
         if (stopped) return

@@ -11,13 +11,23 @@ import {
   keyEpochStatement,
   keyGrantId,
   keyGrantStatement,
-  readKeyState,
   removalStatement,
   removalsToCarry,
   sealingKeyStatement,
   signedStatements,
   type KeyState,
 } from '../../domain/keyEpochs.ts'
+import {
+  founderClaims,
+  founderTag,
+  memberCertStatement,
+  memberStatements,
+  deviceStatement,
+  verifyMembership,
+  type MemberChange,
+} from '../../domain/memberSignatures.ts'
+import { interpretAsDocumentId } from '@automerge/automerge-repo'
+import { hash as sha256 } from 'fast-sha256'
 import { sign, verify, type DeviceKeys } from './deviceIdentity.ts'
 import { fromBase64Url, randomBytes, toBase64Url } from './encoding.ts'
 import { decodeSecret, secretCheckOf } from './roomKeys.ts'
@@ -44,22 +54,69 @@ async function checkOnce(signer: string, statement: string, signature: string): 
   return ok
 }
 
-const states = new WeakMap<PodDoc, Promise<KeyState>>()
+const verified = new WeakMap<PodDoc, Promise<{ view: PodDoc; keyState: KeyState }>>()
 
-/** The pod's membership and keys, with every signature checked. Cached per view. */
-export function keyStateOf(view: PodDoc, podKey: string): Promise<KeyState> {
-  let state = states.get(view)
-  if (state === undefined) {
-    state = (async () => {
-      const statements = signedStatements(view, podKey)
+/**
+ * The pod key a founder's device makes a new pod under: derived from its device key and a
+ * nonce, so the founder's signed creation proves itself (no one else can make a pod key that
+ * names their device) and every other member's entry rests on it.
+ */
+export function founderPodKey(deviceKey: string, nonce: string): string {
+  const digest = sha256(encoder.encode(`tend-pod:${deviceKey}:${nonce}`))
+  return interpretAsDocumentId(digest.slice(0, 16) as never) as string
+}
+
+/**
+ * The pod as its signatures allow (`verifyMembership`): member entries, devices, removals and
+ * keys whose signatures hold, made by devices that were active members' then; what was ignored
+ * is in `keyState.ignored`. Cached per view; reading its result again gives the same result.
+ */
+export function verifiedPodOf<V extends PodDoc>(
+  view: V,
+  podKey: string,
+): Promise<{ view: V; keyState: KeyState }> {
+  let result = verified.get(view) as Promise<{ view: V; keyState: KeyState }> | undefined
+  if (result === undefined) {
+    result = (async () => {
+      const statements = [...signedStatements(view, podKey), ...memberStatements(view, podKey)]
       const results = await Promise.all(
         statements.map((s) => checkOnce(s.signer, s.statement, s.signature)),
       )
-      return readKeyState(view, new Set(statements.filter((_, i) => results[i]).map((s) => s.tag)))
+      const valid = new Set(statements.filter((_, i) => results[i]).map((s) => s.tag))
+      for (const claim of founderClaims(view))
+        if (founderPodKey(claim.deviceKey, claim.nonce) === podKey)
+          valid.add(founderTag(claim.deviceKey, claim.nonce))
+      return verifyMembership(view, valid)
     })()
-    states.set(view, state)
+    verified.set(view, result)
   }
-  return state
+  return result
+}
+
+/** The pod's membership and keys, with every signature checked. Cached per view. */
+export async function keyStateOf(view: PodDoc, podKey: string): Promise<KeyState> {
+  return (await verifiedPodOf(view, podKey)).keyState
+}
+
+/** Signs what this device changed in the member list (see `memberChanges`). */
+export async function signMemberChanges(
+  podKey: string,
+  keys: DeviceKeys,
+  changes: readonly MemberChange[],
+): Promise<{ change: MemberChange; signature: string }[]> {
+  return Promise.all(
+    changes.map(async (change) => ({
+      change,
+      signature: await sign(
+        keys,
+        encoder.encode(
+          change.kind === 'cert'
+            ? memberCertStatement(podKey, change.cert)
+            : deviceStatement(podKey, change.memberId, change.device),
+        ),
+      ),
+    })),
+  )
 }
 
 /** This device's signed sealing key, when the pod does not list it yet (or lists another). */

@@ -25,7 +25,7 @@ import { deviceIdOf, sign, verify, type DeviceKeys } from '../crypto/deviceIdent
 import { deviceIdOfPeer } from '../automerge/createRepo.ts'
 import type { PodEntry } from '../device/deviceStore.ts'
 import { checkInviteProof, inviteProof } from './invite.ts'
-import { keyStateOf } from '../crypto/podKeyring.ts'
+import { keyStateOf, verifiedPodOf } from '../crypto/podKeyring.ts'
 import { isLobby, parseRoomKey } from './lobbies.ts'
 import type { Admission } from './meshAdapter.ts'
 import type { HandshakeValue } from './meshRoom.ts'
@@ -103,8 +103,9 @@ export function createPodAdmission(options: PodAdmissionOptions): Admission {
       const entry = await options.entryOf(podKey)
       const lobby = isLobby(roomKey, entry?.secret ?? null)
       if (view === null) return !lobby
-      const keyState = await keyStateOf(view, podKey)
-      const member = memberForDevice(view, publicKey)
+      // Only members and devices whose signed entries hold (memberSignatures.ts).
+      const { view: signed, keyState } = await verifiedPodOf(view, podKey)
+      const member = memberForDevice(signed, publicKey)
       if (member !== null)
         return (
           member.status !== 'left' &&
@@ -117,7 +118,7 @@ export function createPodAdmission(options: PodAdmissionOptions): Admission {
       const { inviteId, mac } = invite
       if (typeof inviteId !== 'string' || typeof mac !== 'string') return false
       // Used up, withdrawn or expired by the pod's record, whatever the link says.
-      const verdict = judgeInvite(view, inviteId, options.now(), publicKey)
+      const verdict = judgeInvite(signed, inviteId, options.now(), publicKey)
       if (!verdict.ok) return false
       const record = verdict.record
       if (keyState.removedDevices.has(record.deviceKey)) return false

@@ -5,6 +5,7 @@ import type { KeyState } from '../../domain/keyEpochs.ts'
 import { addMember, setMemberStatus, updateMember } from '../../domain/members.ts'
 import { membersForDisplay, readPodSize } from '../../domain/podQueries.ts'
 import { usePod, usePodCommand } from '../../hooks/usePod.ts'
+import { useMemberCommand } from '../../hooks/signedMembers.ts'
 import { useCompleteJoin } from '../../hooks/useMesh.ts'
 import { useProfile } from '../../hooks/useDeviceData.ts'
 import { useNow } from '../../hooks/useNow.ts'
@@ -256,7 +257,7 @@ function Members(props: {
 }
 
 function EditMemberForm(props: { url: string; member: Member; onDone: () => void }) {
-  const run = usePodCommand(props.url)
+  const run = useMemberCommand(props.url)
   const [name, setName] = useState(props.member.name)
   const [stage, setStage] = useState<JourneyStage>(props.member.stage)
   const [joined, setJoined] = useState(toDateInput(props.member.joinedAt))
@@ -343,7 +344,7 @@ function EditMemberForm(props: { url: string; member: Member; onDone: () => void
 }
 
 function AddMemberForm(props: { url: string }) {
-  const run = usePodCommand(props.url)
+  const run = useMemberCommand(props.url)
   const [name, setName] = useState('')
   const [stage, setStage] = useState<JourneyStage>('newer')
   const [joined, setJoined] = useState('')

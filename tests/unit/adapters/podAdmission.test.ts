@@ -19,7 +19,7 @@ import { generateSealingKeys } from '../../../src/adapters/crypto/sealing.ts'
 import { signConfirmation, signRemoval } from '../../../src/adapters/crypto/podKeyring.ts'
 import { recordConfirmation, recordRemoval } from '../../../src/domain/keyEpochs.ts'
 import { roomKeyFor } from '../../../src/adapters/network/lobbies.ts'
-import { newPod, testContext } from '../support/testContext.ts'
+import { newPod, testContext, legacyCopy } from '../support/testContext.ts'
 
 const NOW = Date.UTC(2026, 10, 25)
 const POD = 'podkey'
@@ -74,7 +74,7 @@ describe('pod admission', async () => {
     keys: me,
     entryOf: async () => entry(secret),
     // A fresh view each time, as the pod store gives one per change (key states are cached per view).
-    viewOf: () => structuredClone(doc),
+    viewOf: () => legacyCopy(doc),
     now: () => NOW,
   })
 
@@ -268,7 +268,7 @@ describe('pod admission after removals and a re-key', async () => {
   const admission = createPodAdmission({
     keys: me.keys,
     entryOf: async () => entry(current),
-    viewOf: () => structuredClone(doc),
+    viewOf: () => legacyCopy(doc),
     now: () => NOW,
   })
   const claim = async (r: typeof me, nonce: string, invite: unknown = null) =>
@@ -418,7 +418,7 @@ describe('telling a removed device why it is refused', async () => {
   const admission = createPodAdmission({
     keys: me.keys,
     entryOf: async () => entry(toBase64Url(randomBytes(32))),
-    viewOf: () => structuredClone(doc),
+    viewOf: () => legacyCopy(doc),
     now: () => NOW,
   })
 

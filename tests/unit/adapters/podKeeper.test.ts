@@ -9,7 +9,7 @@ import type { PodStore } from '../../../src/adapters/automerge/podStore.ts'
 import { addMember, addMemberDevice } from '../../../src/domain/members.ts'
 import { parsePodDoc } from '../../../src/schema/parsePodDoc.ts'
 import type { PodDoc } from '../../../src/schema/podDocument.ts'
-import { newPod, testContext } from '../support/testContext.ts'
+import { legacyCopy, newPod, testContext } from '../support/testContext.ts'
 
 const POD = 'podkey'
 const NOW = Date.UTC(2026, 10, 25)
@@ -18,7 +18,7 @@ const NOW = Date.UTC(2026, 10, 25)
 function plainPods(doc: PodDoc): PodStore {
   return {
     peek: () => {
-      const parsed = parsePodDoc(structuredClone(doc))
+      const parsed = parsePodDoc(legacyCopy(doc))
       return parsed.ok ? parsed.view : null
     },
     change: async (_url: string, command: (d: PodDoc) => unknown) => command(doc),

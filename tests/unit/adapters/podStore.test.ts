@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { Repo, type PeerId } from '@automerge/automerge-repo'
 import { createPodStore, type PodState } from '../../../src/adapters/automerge/podStore.ts'
 import { ShareRules } from '../../../src/adapters/automerge/shareRules.ts'
 import { initPod } from '../../../src/domain/pods.ts'
 import { addMember } from '../../../src/domain/members.ts'
-import { testContext } from '../support/testContext.ts'
+import { testContext, trustMembersAsLegacy } from '../support/testContext.ts'
 import { copyFormat } from '../../../src/domain/podFormats.ts'
 import { CURRENT_SCHEMA_VERSION } from '../../../src/schema/version.ts'
 
@@ -37,7 +37,11 @@ describe('pod store', () => {
   it('creates a pod and follows it as a parsed view', async () => {
     const { pods } = store()
     const ctx = testContext()
-    const { url, result: founderId } = await pods.create((doc) => initPod(doc, input, ctx))
+    const { url, result: founderId } = await pods.create((doc) => {
+      const id = initPod(doc, input, ctx)
+      trustMembersAsLegacy(doc)
+      return id
+    })
     const state = await nextState(pods, url, 'ready')
     expect(state.status === 'ready' && state.view.members[founderId]?.name).toBe('Amara')
   })
@@ -45,20 +49,32 @@ describe('pod store', () => {
   it('applies a command and reports the new view', async () => {
     const { pods } = store()
     const ctx = testContext()
-    const { url } = await pods.create((doc) => initPod(doc, input, ctx))
+    const { url } = await pods.create((doc) => {
+      const id = initPod(doc, input, ctx)
+      trustMembersAsLegacy(doc)
+      return id
+    })
     const seen: string[][] = []
     const stop = pods.watch(url, (s) => {
       if (s.status === 'ready') seen.push(Object.values(s.view.members).map((m) => m.name))
     })
-    await pods.change(url, (doc) => addMember(doc, { name: 'Bo', stage: 'newer' }, ctx))
+    await pods.change(url, (doc) => {
+      addMember(doc, { name: 'Bo', stage: 'newer' }, ctx)
+      trustMembersAsLegacy(doc)
+    })
+    // Views are passed on once their signatures are checked (asynchronously).
+    await vi.waitFor(() => expect(seen.at(-1)?.sort()).toEqual(['Amara', 'Bo']))
     stop()
-    expect(seen.at(-1)?.sort()).toEqual(['Amara', 'Bo'])
   })
 
   it('counts the changes a device holding older heads is missing', async () => {
     const { pods } = store()
     const ctx = testContext()
-    const { url } = await pods.create((doc) => initPod(doc, input, ctx))
+    const { url } = await pods.create((doc) => {
+      const id = initPod(doc, input, ctx)
+      trustMembersAsLegacy(doc)
+      return id
+    })
     const before = pods.heads(url) ?? []
     await pods.change(url, (doc) => addMember(doc, { name: 'Bo', stage: 'newer' }, ctx))
     await pods.change(url, (doc) => addMember(doc, { name: 'Cy', stage: 'newer' }, ctx))
@@ -73,7 +89,11 @@ describe('pod store', () => {
   it('leaves the pod untouched when a command fails', async () => {
     const { pods, repo } = store()
     const ctx = testContext()
-    const { url } = await pods.create((doc) => initPod(doc, input, ctx))
+    const { url } = await pods.create((doc) => {
+      const id = initPod(doc, input, ctx)
+      trustMembersAsLegacy(doc)
+      return id
+    })
     await expect(
       pods.change(url, (doc) => {
         addMember(doc, { name: 'Half', stage: 'newer' }, ctx)
@@ -93,7 +113,11 @@ describe('pod store', () => {
   it('refuses edits to a document from a newer Tend', async () => {
     const { pods, repo } = store()
     const ctx = testContext()
-    const { url } = await pods.create((doc) => initPod(doc, input, ctx))
+    const { url } = await pods.create((doc) => {
+      const id = initPod(doc, input, ctx)
+      trustMembersAsLegacy(doc)
+      return id
+    })
     const handle = await repo.find<{ schemaVersion: number }>(url as never)
     handle.change((d) => {
       d.schemaVersion = 99
@@ -109,7 +133,11 @@ describe('pod store', () => {
   it('repairs what a peer broke in the same change, before the command runs, and names it', async () => {
     const { pods, repo } = store()
     const ctx = testContext()
-    const { url, result: founderId } = await pods.create((doc) => initPod(doc, input, ctx))
+    const { url, result: founderId } = await pods.create((doc) => {
+      const id = initPod(doc, input, ctx)
+      trustMembersAsLegacy(doc)
+      return id
+    })
     const handle = await repo.find<Record<string, Record<string, unknown>>>(url as never)
     handle.change((d) => {
       const pod = d['pod'] as Record<string, unknown>

@@ -13,7 +13,7 @@ describe('initPod', () => {
   it('creates the pod with its founder as the only active member and the default roles', () => {
     const ctx = testContext()
     const { doc, founderId } = newPod(ctx)
-    expect(doc.schemaVersion).toBe(6)
+    expect(doc.schemaVersion).toBe(7)
     expect(doc.migrations).toEqual({
       'pod/1-initial': 1,
       'pod/2-formats': 2,
@@ -21,8 +21,9 @@ describe('initPod', () => {
       'pod/4-corrections': 4,
       'pod/5-invite-uses': 5,
       'pod/6-key-epochs': 6,
+      'pod/7-signed-members': 7,
     })
-    expect([doc.removals, doc.keyEpochs, doc.keyGrants]).toEqual([{}, {}, {}])
+    expect([doc.removals, doc.keyEpochs, doc.keyGrants, doc.memberCerts]).toEqual([{}, {}, {}, {}])
     expect(doc.pod).toMatchObject({
       name: 'Wednesday organisers',
       kind: 'learning-pod',
@@ -73,6 +74,9 @@ describe('initPod', () => {
         // Published by the device itself once it runs (a signed X25519 key).
         sealingKey: null,
         sealingKeySignature: null,
+        // Signed by the hook layer with the founder's creation (memberSignatures.ts).
+        addedBy: null,
+        signature: null,
       },
     })
   })

@@ -37,6 +37,7 @@ function hugePod(): { doc: PodDoc; ids: string[] } {
     doc.members[id] = {
       id,
       name: `Member ${i}`,
+      legacy: null,
       stage: i % 3 === 0 ? 'experienced' : 'newer',
       joinedAt: START + i,
       status: 'active',

@@ -192,19 +192,19 @@ describe('maps a migration adds', () => {
 describe('migratePodDoc', () => {
   // A stand-in for the next migration, to show how each new one is tested.
   const next: Migration = {
-    name: 'pod/7-example',
-    to: 7,
+    name: 'pod/8-example',
+    to: 8,
     up: (doc) => {
-      if (doc.schemaVersion < 7) doc.schemaVersion = 7
+      if (doc.schemaVersion < 8) doc.schemaVersion = 8
     },
   }
 
   it('runs only the migrations a document has not run, and records them', () => {
     const current = migratePodDocument(loadFixture('pod-v1.automerge'))
     const doc = A.change(current, (d) => {
-      expect(migratePodDoc(d, [...MIGRATIONS, next])).toEqual(['pod/7-example'])
+      expect(migratePodDoc(d, [...MIGRATIONS, next])).toEqual(['pod/8-example'])
     })
-    expect(doc.schemaVersion).toBe(7)
+    expect(doc.schemaVersion).toBe(8)
     expect(doc.migrations).toEqual({
       'pod/1-initial': 1,
       'pod/2-formats': 2,
@@ -212,7 +212,8 @@ describe('migratePodDoc', () => {
       'pod/4-corrections': 4,
       'pod/5-invite-uses': 5,
       'pod/6-key-epochs': 6,
-      'pod/7-example': 7,
+      'pod/7-signed-members': 7,
+      'pod/8-example': 8,
     })
     const again = A.change(doc, (d) => {
       expect(migratePodDoc(d, [...MIGRATIONS, next])).toEqual([])

@@ -13,7 +13,7 @@ import { ServicesContext, type TendServices } from '../../../src/hooks/services.
 import { initPod } from '../../../src/domain/pods.ts'
 import type { CommandContext } from '../../../src/domain/commandContext.ts'
 import type { PodDoc } from '../../../src/schema/podDocument.ts'
-import { testContext } from './testContext.ts'
+import { testContext, trustMembersAsLegacy } from './testContext.ts'
 
 ;(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true
 
@@ -91,7 +91,9 @@ export async function podInMemory<T>(more: (doc: PodDoc, ctx: CommandContext) =>
       },
       ctx,
     )
-    return more(doc, ctx)
+    const made = more(doc, ctx)
+    trustMembersAsLegacy(doc)
+    return made
   })
   return { repo, pods, url, result, ctx, services: podServices(pods) }
 }

@@ -13,6 +13,8 @@ describe('what is still waiting for each member', () => {
     addedAt: ctx.now,
     sealingKey: null,
     sealingKeySignature: null,
+    addedBy: null,
+    signature: null,
   }
   addMember(doc, { name: 'Cy', stage: 'newer', device: device('cy') }, ctx)
   const dee = addMember(doc, { name: 'Dee', stage: 'newer', device: device('dee') }, ctx)
@@ -22,6 +24,8 @@ describe('what is still waiting for each member', () => {
     addedAt: 0,
     sealingKey: null,
     sealingKeySignature: null,
+    addedBy: null,
+    signature: null,
   }
 
   it('counts per member, the fewest missing on any of their devices', () => {
