@@ -1,4 +1,6 @@
-// Prints the closing line of a test run from Vitest's JSON reports: "tests: N passed, N failed".
+// Prints the closing line of a test run from Vitest's JSON reports: "tests: N passed, N failed",
+// followed by the lanes that could not run here, if any ("(not run here: lan, homes)", from
+// TEND_LANES_SKIPPED), so a run without them never passes for a whole one unnoticed.
 // A run whose reports are missing counts as failed, so a run that executed nothing cannot pass.
 import { existsSync, readFileSync } from 'node:fs'
 
@@ -20,5 +22,7 @@ for (const file of files) {
   }
 }
 if (files.length === 0) failed += 1
-console.log(`tests: ${passed} passed, ${failed} failed`)
+const skipped = (process.env.TEND_LANES_SKIPPED ?? '').trim().split(/\s+/).filter(Boolean)
+const notRun = skipped.length > 0 ? ` (not run here: ${skipped.join(', ')})` : ''
+console.log(`tests: ${passed} passed, ${failed} failed${notRun}`)
 process.exit(failed > 0 || passed === 0 ? 1 : 0)
