@@ -35,7 +35,28 @@ async function storedDocumentIds(page: Page): Promise<string[]> {
 }
 
 const podKeyOf = (pageUrl: string) => pageUrl.split('#/pod/')[1] ?? ''
-const settle = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/**
+ * "Nothing happened" is checked by counting what did happen: the announcements each device
+ * (its mesh id) made through the broker, and the handshakes a member's device refused. A
+ * refused device has then tried several times, each attempt a chance to get in.
+ */
+const announcements = new Map<string, number>()
+function countAnnouncements(chunk: Buffer): void {
+  const text = chunk.toString('latin1')
+  const peer = /"peerId":"([^"]+)"/.exec(text)?.[1]
+  if (peer === undefined || /"(offer|answer|candidate)"/.test(text)) return
+  announcements.set(peer, (announcements.get(peer) ?? 0) + 1)
+}
+/** Waits until a device not among `known` has announced itself at least `times` times. */
+async function newcomerAnnounced(known: ReadonlySet<string>, times: number): Promise<void> {
+  await expect
+    .poll(
+      () => Math.max(0, ...[...announcements].filter(([p]) => !known.has(p)).map(([, n]) => n)),
+      { timeout: 60_000 },
+    )
+    .toBeGreaterThanOrEqual(times)
+}
 
 describe('who gets in, and what they get', () => {
   let host: Awaited<ReturnType<typeof startTestHost>>
@@ -47,7 +68,7 @@ describe('who gets in, and what they get', () => {
   let inviteLink = ''
 
   beforeAll(async () => {
-    host = await startTestHost()
+    host = await startTestHost({ onClientBytes: countAnnouncements })
     ;[a, b, intruder, holder] = await Promise.all([
       launchDevice(),
       launchDevice(),
@@ -76,11 +97,13 @@ describe('who gets in, and what they get', () => {
       { ...real, secret: toBase64Url(randomBytes(32)) },
       `${host.url}/`,
     )
+    const known = new Set(announcements.keys())
     await intruder.page.goto(wrong)
     await intruder.page.getByLabel('Your name, as your pod will see it').fill('Mallory')
     await intruder.page.getByRole('button', { name: 'Join the pod' }).click()
     await intruder.page.getByRole('heading', { name: 'Waiting for the pod' }).waitFor()
-    await settle(8000)
+    // The intruder has looked for the pod several times, in the room its secret names.
+    await newcomerAnnounced(known, 3)
     expect(await intruder.page.getByRole('heading', { name: 'Waiting for the pod' }).count()).toBe(
       1,
     )
@@ -122,10 +145,17 @@ describe('who gets in, and what they get', () => {
         }),
       { url: `automerge:${real.documentId}`, secret: real.secret, connection: real.connection },
     )
+    // Amara's device logs each handshake it refuses (the connection log).
+    let refused = 0
+    await a.page.evaluate(() => localStorage.setItem('tend-debug', '1'))
+    a.page.on('console', (m) => {
+      if (/handshake with \S+ failed/.test(m.text())) refused++
+    })
     await intruder.page.goto(`${host.url}/#/pod/${real.documentId}`)
     await intruder.page.reload()
     await intruder.page.getByRole('heading', { name: 'Waiting for the pod' }).waitFor()
-    await settle(8000)
+    // The intruder reached Amara's device, in the pod's own room, and was refused twice over.
+    await expect.poll(() => refused, { timeout: 90_000 }).toBeGreaterThanOrEqual(2)
     expect(await intruder.page.getByRole('heading', { name: 'Waiting for the pod' }).count()).toBe(
       1,
     )
@@ -167,9 +197,17 @@ describe('who gets in, and what they get', () => {
     await a.page.goto(podUrl)
     await waitConnectedWith(a.page, ['Bo'])
     // B asks for it by id, as a curious member could.
+    const known = new Set(announcements.keys())
     await b.page.goto(`${host.url}/#/pod/${otherKey}`)
     await b.page.getByRole('heading', { name: 'Waiting for the pod' }).waitFor()
-    await settle(5000)
+    // Bo's device went on looking (announcing itself again) while it asked Amara's for it.
+    await newcomerAnnounced(known, 0)
+    const before = Object.fromEntries(announcements)
+    await expect
+      .poll(() => [...announcements].filter(([p, n]) => n >= (before[p] ?? 0) + 2).length, {
+        timeout: 60_000,
+      })
+      .toBeGreaterThan(0)
     expect(await b.page.getByRole('heading', { name: 'Waiting for the pod' }).count()).toBe(1)
     const onB = await storedDocumentIds(b.page)
     expect(onB).toContain(podKeyOf(podUrl))
