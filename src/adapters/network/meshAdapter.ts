@@ -104,14 +104,39 @@ interface LinkState {
   recvSeq: number
   /** How many of our messages the peer said it received (carried on its own messages). */
   acked: number
+  /** How many of our messages must be acknowledged before no tally is due. */
+  awaited: number
+  /** Documents numbered on this link in this epoch, as sent and as received. */
+  docsOut: Map<string, number>
+  docsIn: string[]
   queue: Promise<void>
   tallyTimer: ReturnType<typeof setTimeout> | null
   /** Members this device relied on to send the peer changes (member → when), see `#heldBack`. */
   reliedOn: Map<PeerId, number>
 }
 
-/** A message as it travels: sender and target are implied by the link, so they are left out. */
-type WireMessage = Omit<Message, 'senderId' | 'targetId'> & { senderId?: string; targetId?: string }
+/**
+ * A message as it travels. Sender and target are implied by the link, so they are left out;
+ * the type is one letter, and a document's id is sent in full once per link and epoch, then
+ * by its number (the stream is ordered, and a gap resets both sides' numbering).
+ */
+interface WireMessage {
+  /** The message type, shortened (`WIRE_TYPES`). */
+  t: string
+  /** The document id the first time on this link in this epoch, then its number. */
+  d?: string | number
+  /** The payload (`data`). */
+  x?: Uint8Array
+  [field: string]: unknown
+}
+
+const WIRE_TYPES: Record<string, string> = {
+  sync: 's',
+  request: 'r',
+  ephemeral: 'e',
+  'doc-unavailable': 'u',
+}
+const TYPES_FROM_WIRE = Object.fromEntries(Object.entries(WIRE_TYPES).map(([k, v]) => [v, k]))
 
 type Envelope =
   /** Message number `s` of epoch `e`; `a`: how many of the peer's messages arrived here. */
@@ -347,15 +372,12 @@ export class TendMeshAdapter extends NetworkAdapter {
       told.add(peer.peerId)
       this.#told.set(message.documentId, told)
     }
-    const wire: WireMessage = { ...message }
-    delete wire.senderId
-    delete wire.targetId
     this.#enqueue(peer.peerId, podKey, (link) => ({
       k: 'm',
       e: link.epoch,
       s: link.sendSeq++,
       a: link.recvSeq,
-      m: wire,
+      m: this.#toWire(message, link),
     }))
     // A message that brings changes, asks for some or asks for a document is always answered;
     // if no answer acknowledges it, a tally lets the peer notice what was lost.
@@ -363,6 +385,44 @@ export class TendMeshAdapter extends NetworkAdapter {
       message.type === 'request' ||
       (summary !== null && (summary.changes > 0 || summary.need.length > 0))
     if (wantsReply) this.#scheduleTally(peer.peerId, podKey)
+  }
+
+  #toWire(message: Message, link: LinkState): WireMessage {
+    const rest: Record<string, unknown> = { ...message }
+    const { type, documentId, data } = message as Message & {
+      documentId?: string
+      data?: Uint8Array
+    }
+    for (const field of ['type', 'senderId', 'targetId', 'documentId', 'data']) delete rest[field]
+    const wire: WireMessage = { ...rest, t: WIRE_TYPES[type] ?? type }
+    if (documentId !== undefined) {
+      const number = link.docsOut.get(documentId)
+      if (number === undefined) {
+        link.docsOut.set(documentId, link.docsOut.size)
+        wire.d = documentId
+      } else {
+        wire.d = number
+      }
+    }
+    if (data !== undefined) wire.x = data
+    return wire
+  }
+
+  /** The message a wire message stands for, or null when it names an unknown document. */
+  #fromWire(wire: Record<string, unknown>, link: LinkState): Record<string, unknown> | null {
+    const { t, d, x, ...rest } = wire
+    if (typeof t !== 'string') return null
+    const message: Record<string, unknown> = { ...rest, type: TYPES_FROM_WIRE[t] ?? t }
+    if (typeof d === 'string') {
+      link.docsIn.push(d)
+      message['documentId'] = d
+    } else if (typeof d === 'number') {
+      const documentId = link.docsIn[d]
+      if (documentId === undefined) return null
+      message['documentId'] = documentId
+    }
+    if (x !== undefined) message['data'] = x
+    return message
   }
 
   /**
@@ -466,11 +526,12 @@ export class TendMeshAdapter extends NetworkAdapter {
    */
   #scheduleTally(peerId: PeerId, podKey: string): void {
     const link = this.#link(peerId, podKey)
+    link.awaited = link.sendSeq
     if (link.tallyTimer !== null) clearTimeout(link.tallyTimer)
     link.tallyTimer = setTimeout(() => {
       link.tallyTimer = null
       if (this.#peers.get(peerId)?.links.has(podKey) !== true) return
-      if (link.acked >= link.sendSeq) return
+      if (link.acked >= link.awaited) return
       this.#enqueue(peerId, podKey, (l) => ({ k: 'tally', e: l.epoch, s: l.sendSeq }))
     }, this.#options.tallyMs ?? DEFAULT_TALLY_MS)
   }
@@ -496,6 +557,9 @@ export class TendMeshAdapter extends NetworkAdapter {
         sendSeq: 0,
         recvSeq: 0,
         acked: 0,
+        awaited: 0,
+        docsOut: new Map(),
+        docsIn: [],
         queue: Promise.resolve(),
         tallyTimer: null,
         reliedOn: new Map(),
@@ -546,6 +610,9 @@ export class TendMeshAdapter extends NetworkAdapter {
     link.sendSeq = 0
     link.recvSeq = 0
     link.acked = 0
+    link.awaited = 0
+    link.docsOut.clear()
+    link.docsIn = []
     link.reliedOn.clear()
     this.#forgetSyncWith(peerId)
     this.emit('peer-disconnected', { peerId })
@@ -618,12 +685,16 @@ export class TendMeshAdapter extends NetworkAdapter {
     link.recvSeq++
     if (typeof envelope['a'] === 'number' && envelope['a'] > link.acked) {
       link.acked = envelope['a']
-      if (link.acked >= link.sendSeq && link.tallyTimer !== null) {
+      if (link.acked >= link.awaited && link.tallyTimer !== null) {
         clearTimeout(link.tallyTimer)
         link.tallyTimer = null
       }
     }
-    const wire = envelope['m']
+    const wire = this.#fromWire(envelope['m'], link)
+    if (wire === null) {
+      this.dropped.malformed++
+      return
+    }
     if (
       (wire['senderId'] !== undefined && wire['senderId'] !== who.peerId) ||
       (wire['targetId'] !== undefined && wire['targetId'] !== this.peerId)

@@ -112,9 +112,9 @@ describe('TendMeshAdapter', () => {
     // Lose exactly one message: alice's next sync message to bob, the one carrying changes.
     let dropped = false
     hub.filter = (from, _to, data) => {
-      const envelope = cbor.decode(data) as { k: string; m?: { type: string; data: Uint8Array } }
-      if (dropped || from !== 't1' || envelope.m?.type !== 'sync') return true
-      if (A.decodeSyncMessage(envelope.m.data).changes.length === 0) return true
+      const envelope = cbor.decode(data) as { k: string; m?: { t: string; x: Uint8Array } }
+      if (dropped || from !== 't1' || envelope.m?.t !== 's') return true
+      if (A.decodeSyncMessage(envelope.m.x).changes.length === 0) return true
       dropped = true
       return false
     }
@@ -206,8 +206,8 @@ describe('TendMeshAdapter: one edit, once per member', () => {
     for (const [i, j] of apart) hub.apart.add(`t${i + 1}|t${j + 1}`)
     const frames: { from: string; to: string; kind: string; asks: boolean }[] = []
     hub.filter = (from, to, data) => {
-      const envelope = cbor.decode(data) as { k: string; m?: { type: string; data?: Uint8Array } }
-      const sync = envelope.m?.type === 'sync' ? envelope.m.data : undefined
+      const envelope = cbor.decode(data) as { k: string; m?: { t: string; x?: Uint8Array } }
+      const sync = envelope.m?.t === 's' ? envelope.m.x : undefined
       const asks = sync !== undefined && A.decodeSyncMessage(sync).need.length > 0
       frames.push({ from, to, kind: envelope.k, asks })
       return true
