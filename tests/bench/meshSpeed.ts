@@ -12,7 +12,8 @@ import { initPod } from '../../src/domain/pods.ts'
 import { addCheckIn, scheduleMeeting } from '../../src/domain/meetings.ts'
 import { TendMeshAdapter, type Admission } from '../../src/adapters/network/meshAdapter.ts'
 import { MemoryRoomHub } from '../unit/support/memoryRooms.ts'
-import { boundFigure, ratioFigure, type Figure } from './targets.ts'
+import { pathToFileURL } from 'node:url'
+import { boundFigure, ratioFigure, saveFigures, targetTable, type Figure } from './targets.ts'
 
 const admitAll: Admission = {
   credentials: async () => null,
@@ -226,4 +227,11 @@ export async function meshFigures(): Promise<Figure[]> {
     )
   }
   return figures
+}
+
+// `npx tsx tests/bench/meshSpeed.ts` runs only these sections (no browser, no build needed).
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const figures = await meshFigures()
+  targetTable(figures).forEach((line) => console.log(line))
+  saveFigures('build/bench/mesh-figures.json', figures)
 }
