@@ -37,6 +37,8 @@ import { launchDevice, type Device } from '../e2e/support/browser.ts'
 import { addMember as addMemberInUi, createPod, memberRow, startAs } from '../e2e/support/tend.ts'
 import { makeInvite } from '../e2e/support/sync.ts'
 import type { Page } from 'playwright-core'
+import { meshFigures } from './meshSpeed.ts'
+import { targetTable } from './targets.ts'
 
 const WEEK = 7 * 24 * 60 * 60 * 1000
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
@@ -425,6 +427,8 @@ try {
   console.log('\n## One edit across a 6-member mesh (Chromium, WebRTC)\n')
   const mesh = await benchMesh(host.url)
   mesh.forEach((l) => console.log(l))
+  console.log('\n## The mesh: frames per edit, catch-up bytes (in-memory rooms)\n')
+  targetTable(await meshFigures()).forEach((l) => console.log(l))
   console.log('\n---\nAll three tables, for the README:\n')
   console.log([...opening, '', ...catchUp, '', ...mesh].join('\n'))
 } finally {

@@ -11,7 +11,18 @@
  *   and numbered per room; a gap, a stalled send or a failed send resets the peer (disconnect,
  *   then announce again) on both sides, which makes automerge-repo restart sync cleanly;
  * - a message whose `senderId` is not the peer it came from, or whose target is not us, is
- *   dropped and counted.
+ *   dropped and counted (sender and target travel implied by the link, so a frame carries
+ *   neither unless a peer forged one).
+ *
+ * Topology (README, "One edit, once per member"): every member links directly to every other it
+ * can reach, and each change crosses each link at most once. A sync message that would only
+ * pass on changes this device received from a member S to a member P that is itself linked to
+ * S is held back: S sends them to P over its own reliable link. Members tell their neighbours
+ * whom they are linked to (a small frame when a link comes or goes, never per edit). A member
+ * that cannot reach S still gets every change through whoever can (store-and-forward), and if S
+ * goes away soon after, anyone who held back for it restarts sync with P, so nothing waits on
+ * a member who left. Loss is noticed from acknowledgements carried on the ordinary replies; a
+ * count of messages follows a burst only when a reply it should have had did not come.
  *
  * Who may join is decided by `Admission` inside the rooms' handshake, before automerge-repo
  * sees the peer; what each admitted peer may read is decided by the repo's share rules, told
@@ -24,6 +35,7 @@ import {
   type PeerId,
   type PeerMetadata,
 } from '@automerge/automerge-repo'
+import { next as Automerge } from '@automerge/automerge/slim'
 import type { Handshake, HandshakeValue, MeshRoom, PathKind, RoomOpener } from './meshRoom.ts'
 
 /** Decides, per pod, who is let in. */
@@ -61,7 +73,10 @@ export interface MeshAdapterOptions {
   /** A live link to a member's device in `podKey`'s room went away (not by leaving the pod). */
   onLinkLost?: (podKey: string) => void
   readyGraceMs?: number
-  /** How long after the last message of a burst the tally follows. */
+  /**
+   * How long after the last message of a burst that wants a reply the tally follows, when no
+   * acknowledgement of it came back in that time.
+   */
   tallyMs?: number
   /** A send that has not been handed to the channel after this long resets the peer. */
   stallMs?: number
@@ -87,15 +102,83 @@ interface LinkState {
   epoch: number
   sendSeq: number
   recvSeq: number
+  /** How many of our messages the peer said it received (carried on its own messages). */
+  acked: number
+  /** How many of our messages must be acknowledged before no tally is due. */
+  awaited: number
+  /** Documents numbered on this link in this epoch, as sent and as received. */
+  docsOut: Map<string, number>
+  docsIn: string[]
   queue: Promise<void>
   tallyTimer: ReturnType<typeof setTimeout> | null
+  /** Members this device relied on to send the peer changes (member → when), see `#heldBack`. */
+  reliedOn: Map<PeerId, number>
 }
 
+/**
+ * A message as it travels. Sender and target are implied by the link, so they are left out;
+ * the type is one letter, and a document's id is sent in full once per link and epoch, then
+ * by its number (the stream is ordered, and a gap resets both sides' numbering).
+ */
+interface WireMessage {
+  /** The message type, shortened (`WIRE_TYPES`). */
+  t: string
+  /** The document id the first time on this link in this epoch, then its number. */
+  d?: string | number
+  /** The payload (`data`). */
+  x?: Uint8Array
+  [field: string]: unknown
+}
+
+const WIRE_TYPES: Record<string, string> = {
+  sync: 's',
+  request: 'r',
+  ephemeral: 'e',
+  'doc-unavailable': 'u',
+}
+const TYPES_FROM_WIRE = Object.fromEntries(Object.entries(WIRE_TYPES).map(([k, v]) => [v, k]))
+
 type Envelope =
-  | { k: 'm'; e: number; s: number; m: Message }
+  /** Message number `s` of epoch `e`; `a`: how many of the peer's messages arrived here. */
+  | { k: 'm'; e: number; s: number; a: number; m: WireMessage }
   /** "I have sent you `s` messages in epoch `e`": lets the receiver notice a lost tail. */
   | { k: 'tally'; e: number; s: number }
   | { k: 'reset'; e: number }
+  /** The repo peers this device is linked to in this pod's room now. */
+  | { k: 'n'; e: number; p: string[] }
+
+/**
+ * What the mesh needs to know of an Automerge sync message. Its changes may travel as one
+ * document chunk, so they are judged by the heads: whoever has a head has all before it.
+ */
+interface SyncSummary {
+  heads: string[]
+  need: string[]
+  changes: number
+}
+
+function summarise(data: Uint8Array): SyncSummary | null {
+  try {
+    const decoded = Automerge.decodeSyncMessage(data)
+    return { heads: decoded.heads, need: decoded.need, changes: decoded.changes.length }
+  } catch {
+    return null
+  }
+}
+
+/** How many heads' first senders (and heads this device announced) are kept per document. */
+const HEADS_KEPT = 4096
+
+/** Adds to a bounded set or map, forgetting the oldest entries first. */
+function remember<K>(kept: Set<K> | Map<K, unknown>, key: K, add: () => void): void {
+  if (kept.has(key)) return
+  add()
+  while (kept.size > HEADS_KEPT) {
+    const oldest = kept.keys().next()
+    if (oldest.done === true) break
+    kept.delete(oldest.value)
+  }
+}
 
 const DEFAULT_GRACE_MS = 1000
 const DEFAULT_STALL_MS = 15_000
@@ -118,6 +201,19 @@ export class TendMeshAdapter extends NetworkAdapter {
   readonly #verified = new Map<string, Map<string, VerifiedPeer>>()
   readonly #peers = new Map<PeerId, RemotePeer>()
   readonly #links = new Map<string, LinkState>()
+  /** podKey → peer → the repo peers it said it is linked to in that pod's room. */
+  readonly #neighbours = new Map<string, Map<PeerId, Set<string>>>()
+  /**
+   * documentId → head → the peer that first told this device of it, before this device had
+   * announced it itself (so that peer had it first).
+   */
+  readonly #sources = new Map<string, Map<string, PeerId>>()
+  /** documentId → peers this device has sent its (non-empty) heads of it. */
+  readonly #told = new Map<string, Set<PeerId>>()
+  /** documentId → heads this device has put in its own sync messages. */
+  readonly #announced = new Map<string, Set<string>>()
+  /** documentId → peer → the heads of its latest sync message here. */
+  readonly #theirHeads = new Map<string, Map<PeerId, Set<string>>>()
   #connected = false
   #ready = false
   #readyWaiters: (() => void)[] = []
@@ -125,6 +221,8 @@ export class TendMeshAdapter extends NetworkAdapter {
   #leaving: Promise<void> = Promise.resolve()
   /** Messages dropped because they failed a check; visible for tests and diagnostics. */
   readonly dropped = { wrongSender: 0, malformed: 0, stale: 0 }
+  /** Sync messages not sent because another member sends the peer the same changes. */
+  heldBack = 0
 
   constructor(options: MeshAdapterOptions) {
     super()
@@ -170,6 +268,11 @@ export class TendMeshAdapter extends NetworkAdapter {
     this.#rooms.clear()
     this.#verified.clear()
     this.#links.clear()
+    this.#neighbours.clear()
+    this.#sources.clear()
+    this.#announced.clear()
+    this.#told.clear()
+    this.#theirHeads.clear()
     // Trystero keeps a left room cached until leave() finishes: a quick reconnect waits for it.
     this.#leaving = Promise.all(rooms.map((r) => r.then((room) => room?.leave()))).then(
       () => undefined,
@@ -194,6 +297,13 @@ export class TendMeshAdapter extends NetworkAdapter {
     }
     this.#verified.delete(podKey)
     await (await room)?.leave()
+  }
+
+  /** Links on which a message that wants a reply has not been acknowledged yet. */
+  awaitingReplies(): number {
+    let n = 0
+    for (const link of this.#links.values()) if (link.tallyTimer !== null) n++
+    return n
   }
 
   /** Whether any peer is connected in `podKey`'s room. */
@@ -227,27 +337,201 @@ export class TendMeshAdapter extends NetworkAdapter {
   send(message: Message): void {
     const peer = this.#peers.get(message.targetId)
     if (peer === undefined) return
+    // automerge-repo passes each ephemeral message on to its other peers under the first
+    // sender's id; a receiver accepts a message only from the peer that sent it, so those
+    // copies would be dropped on arrival: they are not sent at all.
+    if (
+      message.type === 'ephemeral' &&
+      this.peerId !== undefined &&
+      message.senderId !== this.peerId
+    )
+      return
     const podKey = this.#podFor(peer, message)
     if (podKey === null) return
+    const summary =
+      (message.type === 'sync' || message.type === 'request') && message.data instanceof Uint8Array
+        ? summarise(message.data)
+        : null
+    if (summary !== null && message.documentId !== undefined) {
+      let announced = this.#announced.get(message.documentId)
+      if (announced === undefined) {
+        announced = new Set()
+        this.#announced.set(message.documentId, announced)
+      }
+      for (const head of summary.heads) remember(announced, head, () => announced.add(head))
+      if (
+        message.type === 'sync' &&
+        this.#heldBack(peer.peerId, podKey, message.documentId, summary)
+      ) {
+        this.heldBack++
+        return
+      }
+    }
+    if (summary !== null && summary.heads.length > 0 && message.documentId !== undefined) {
+      const told = this.#told.get(message.documentId) ?? new Set<PeerId>()
+      told.add(peer.peerId)
+      this.#told.set(message.documentId, told)
+    }
     this.#enqueue(peer.peerId, podKey, (link) => ({
       k: 'm',
       e: link.epoch,
       s: link.sendSeq++,
-      m: message,
+      a: link.recvSeq,
+      m: this.#toWire(message, link),
     }))
-    this.#scheduleTally(peer.peerId, podKey)
+    // A message that brings changes, asks for some or asks for a document is always answered;
+    // if no answer acknowledges it, a tally lets the peer notice what was lost.
+    const wantsReply =
+      message.type === 'request' ||
+      (summary !== null && (summary.changes > 0 || summary.need.length > 0))
+    if (wantsReply) this.#scheduleTally(peer.peerId, podKey)
+  }
+
+  #toWire(message: Message, link: LinkState): WireMessage {
+    const rest: Record<string, unknown> = { ...message }
+    const { type, documentId, data } = message as Message & {
+      documentId?: string
+      data?: Uint8Array
+    }
+    for (const field of ['type', 'senderId', 'targetId', 'documentId', 'data']) delete rest[field]
+    const wire: WireMessage = { ...rest, t: WIRE_TYPES[type] ?? type }
+    if (documentId !== undefined) {
+      const number = link.docsOut.get(documentId)
+      if (number === undefined) {
+        link.docsOut.set(documentId, link.docsOut.size)
+        wire.d = documentId
+      } else {
+        wire.d = number
+      }
+    }
+    if (data !== undefined) wire.x = data
+    return wire
+  }
+
+  /** The message a wire message stands for, or null when it names an unknown document. */
+  #fromWire(wire: Record<string, unknown>, link: LinkState): Record<string, unknown> | null {
+    const { t, d, x, ...rest } = wire
+    if (typeof t !== 'string') return null
+    const message: Record<string, unknown> = { ...rest, type: TYPES_FROM_WIRE[t] ?? t }
+    if (typeof d === 'string') {
+      link.docsIn.push(d)
+      message['documentId'] = d
+    } else if (typeof d === 'number') {
+      const documentId = link.docsIn[d]
+      if (documentId === undefined) return null
+      message['documentId'] = documentId
+    }
+    if (x !== undefined) message['data'] = x
+    return message
+  }
+
+  /**
+   * Whether a sync message to `target` only passes on what members linked to `target` (and to
+   * this device) sent here first — they send it to `target` over their own links. Changes this
+   * device made, or got from anyone `target` is not linked to, always go. Only members who had
+   * the changes before this device are relied on, so reliance ends at the author: never a
+   * cycle in which each waits for the other.
+   */
+  #heldBack(target: PeerId, podKey: string, documentId: string, summary: SyncSummary): boolean {
+    if (summary.need.length > 0) return false
+    const sources = this.#sources.get(documentId)
+    if (sources === undefined) return false
+    const theirs = this.#neighbours.get(podKey)?.get(target)
+    if (theirs === undefined) return false
+    // Until each side has told the other where it stands on this document, sync directly:
+    // both then know what the other has, and later edits need no extra round trip.
+    const known = this.#theirHeads.get(documentId)?.get(target)
+    if (known === undefined || known.size === 0) return false
+    if (this.#told.get(documentId)?.has(target) !== true) return false
+    const relied = new Set<PeerId>()
+    const covered = (hash: string): boolean => {
+      const source = sources.get(hash)
+      if (
+        source === undefined ||
+        source === target ||
+        !theirs.has(source) ||
+        this.#peers.get(source)?.links.has(podKey) !== true
+      )
+        return false
+      relied.add(source)
+      return true
+    }
+    if (!summary.heads.every((h) => known.has(h) || covered(h))) return false
+    if (relied.size === 0) return false
+    const link = this.#link(target, podKey)
+    const now = Date.now()
+    for (const source of relied) link.reliedOn.set(source, now)
+    return true
+  }
+
+  /**
+   * A member this device relied on to reach `lost`'s neighbours went away (or lost its link to
+   * one of them): whoever it may not have reached in time is synced with afresh.
+   */
+  #relianceBroken(podKey: string, source: PeerId, onlyFor?: PeerId): void {
+    const recent =
+      (this.#options.stallMs ?? DEFAULT_STALL_MS) + 2 * (this.#options.tallyMs ?? DEFAULT_TALLY_MS)
+    const now = Date.now()
+    for (const peer of [...this.#peers.values()]) {
+      if (onlyFor !== undefined && peer.peerId !== onlyFor) continue
+      if (!peer.links.has(podKey)) continue
+      const link = this.#links.get(this.#linkKey(peer.peerId, podKey))
+      const at = link?.reliedOn.get(source)
+      if (link === undefined || at === undefined) continue
+      link.reliedOn.delete(source)
+      if (now - at <= recent) this.#reset(peer.peerId, podKey, true)
+    }
+  }
+
+  /** Remembers who first sent each change, and what the peer has, from a sync message. */
+  #heard(from: PeerId, documentId: string, summary: SyncSummary): void {
+    let sources = this.#sources.get(documentId)
+    if (sources === undefined) {
+      sources = new Map()
+      this.#sources.set(documentId, sources)
+    }
+    const announced = this.#announced.get(documentId)
+    for (const head of summary.heads) {
+      if (announced?.has(head) === true) continue
+      remember(sources, head, () => sources.set(head, from))
+    }
+    let heads = this.#theirHeads.get(documentId)
+    if (heads === undefined) {
+      heads = new Map()
+      this.#theirHeads.set(documentId, heads)
+    }
+    heads.set(from, new Set(summary.heads))
+  }
+
+  /**
+   * automerge-repo starts sync with a peer afresh after `peer-disconnected`: until the two have
+   * spoken directly again, nothing is held back from it.
+   */
+  #forgetSyncWith(peerId: PeerId): void {
+    for (const told of this.#told.values()) told.delete(peerId)
+    for (const heads of this.#theirHeads.values()) heads.delete(peerId)
+  }
+
+  /** Tells every peer in `podKey`'s room whom this device is linked to there now. */
+  #announceNeighbours(podKey: string): void {
+    const linked = [...this.#peers.values()].filter((p) => p.links.has(podKey))
+    const ids = linked.map((p) => p.peerId as string)
+    for (const peer of linked)
+      this.#enqueue(peer.peerId, podKey, (l) => ({ k: 'n', e: l.epoch, p: ids }))
   }
 
   /**
    * A lost last message leaves no gap for the receiver to see, and Automerge then waits
-   * forever; so after each burst the count of messages sent follows.
+   * forever; so when a burst's reply has not acknowledged it, the count of messages follows.
    */
   #scheduleTally(peerId: PeerId, podKey: string): void {
     const link = this.#link(peerId, podKey)
+    link.awaited = link.sendSeq
     if (link.tallyTimer !== null) clearTimeout(link.tallyTimer)
     link.tallyTimer = setTimeout(() => {
       link.tallyTimer = null
       if (this.#peers.get(peerId)?.links.has(podKey) !== true) return
+      if (link.acked >= link.awaited) return
       this.#enqueue(peerId, podKey, (l) => ({ k: 'tally', e: l.epoch, s: l.sendSeq }))
     }, this.#options.tallyMs ?? DEFAULT_TALLY_MS)
   }
@@ -268,7 +552,18 @@ export class TendMeshAdapter extends NetworkAdapter {
     const key = this.#linkKey(peerId, podKey)
     let link = this.#links.get(key)
     if (link === undefined) {
-      link = { epoch: 0, sendSeq: 0, recvSeq: 0, queue: Promise.resolve(), tallyTimer: null }
+      link = {
+        epoch: 0,
+        sendSeq: 0,
+        recvSeq: 0,
+        acked: 0,
+        awaited: 0,
+        docsOut: new Map(),
+        docsIn: [],
+        queue: Promise.resolve(),
+        tallyTimer: null,
+        reliedOn: new Map(),
+      }
       this.#links.set(key, link)
     }
     return link
@@ -314,6 +609,12 @@ export class TendMeshAdapter extends NetworkAdapter {
     link.tallyTimer = null
     link.sendSeq = 0
     link.recvSeq = 0
+    link.acked = 0
+    link.awaited = 0
+    link.docsOut.clear()
+    link.docsIn = []
+    link.reliedOn.clear()
+    this.#forgetSyncWith(peerId)
     this.emit('peer-disconnected', { peerId })
     this.emit('peer-candidate', { peerId, peerMetadata: peer.metadata })
     if (tell) this.#enqueue(peerId, podKey, (l) => ({ k: 'reset', e: l.epoch }))
@@ -336,6 +637,25 @@ export class TendMeshAdapter extends NetworkAdapter {
     const link = this.#link(who.peerId, podKey)
     if (envelope['k'] === 'reset') {
       if (envelope['e'] > link.epoch) this.#reset(who.peerId, podKey, false, envelope['e'])
+      return
+    }
+    if (envelope['k'] === 'n') {
+      const listed = envelope['p']
+      if (!Array.isArray(listed)) {
+        this.dropped.malformed++
+        return
+      }
+      const now = new Set(listed.filter((p): p is string => typeof p === 'string'))
+      let inPod = this.#neighbours.get(podKey)
+      if (inPod === undefined) {
+        inPod = new Map()
+        this.#neighbours.set(podKey, inPod)
+      }
+      const before = inPod.get(who.peerId)
+      inPod.set(who.peerId, now)
+      for (const gone of before ?? []) {
+        if (!now.has(gone)) this.#relianceBroken(podKey, gone as PeerId, who.peerId)
+      }
       return
     }
     if (envelope['k'] === 'tally') {
@@ -363,11 +683,26 @@ export class TendMeshAdapter extends NetworkAdapter {
       return
     }
     link.recvSeq++
-    const message = envelope['m'] as unknown as Message
-    if (message.senderId !== who.peerId || message.targetId !== this.peerId) {
+    if (typeof envelope['a'] === 'number' && envelope['a'] > link.acked) {
+      link.acked = envelope['a']
+      if (link.acked >= link.awaited && link.tallyTimer !== null) {
+        clearTimeout(link.tallyTimer)
+        link.tallyTimer = null
+      }
+    }
+    const wire = this.#fromWire(envelope['m'], link)
+    if (wire === null) {
+      this.dropped.malformed++
+      return
+    }
+    if (
+      (wire['senderId'] !== undefined && wire['senderId'] !== who.peerId) ||
+      (wire['targetId'] !== undefined && wire['targetId'] !== this.peerId)
+    ) {
       this.dropped.wrongSender++
       return
     }
+    const message = { ...wire, senderId: who.peerId, targetId: this.peerId } as unknown as Message
     if ('data' in message && message.data !== undefined) {
       if (!(message.data instanceof Uint8Array)) {
         this.dropped.malformed++
@@ -376,6 +711,13 @@ export class TendMeshAdapter extends NetworkAdapter {
       // CBOR decoders may hand back a Uint8Array subclass; Automerge wants the plain kind.
       const data = message.data
       message.data = new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+      if (
+        (message.type === 'sync' || message.type === 'request') &&
+        message.documentId !== undefined
+      ) {
+        const summary = summarise(message.data)
+        if (summary !== null) this.#heard(who.peerId, message.documentId, summary)
+      }
     }
     this.emit('message', message)
   }
@@ -494,6 +836,7 @@ export class TendMeshAdapter extends NetworkAdapter {
       peer.links.set(podKey, transport)
       this.#options.onAdmit?.(who.peerId, podKey)
     }
+    this.#announceNeighbours(podKey)
     this.#markReady()
     this.#options.onPeersChanged?.()
   }
@@ -515,8 +858,14 @@ export class TendMeshAdapter extends NetworkAdapter {
     if (peer === undefined) return
     peer.links.delete(podKey)
     this.#links.delete(this.#linkKey(peerId, podKey))
+    this.#neighbours.get(podKey)?.delete(peerId)
     this.#options.onDismiss?.(peerId, podKey)
+    if (this.#connected && this.#pods.has(podKey)) {
+      this.#relianceBroken(podKey, peerId)
+      this.#announceNeighbours(podKey)
+    }
     if (peer.links.size === 0) {
+      this.#forgetSyncWith(peerId)
       this.#peers.delete(peerId)
       this.emit('peer-disconnected', { peerId })
     }

@@ -38,6 +38,8 @@ export class MemoryRoomHub {
   readonly #rooms = new Map<string, Set<Member>>()
   /** Return false to drop a message; the test can count or tamper through it. */
   filter: (from: string, to: string, data: Uint8Array) => boolean = () => true
+  /** Pairs of transport ids ("t1|t3") that never reach each other, as across a hostile NAT. */
+  readonly apart = new Set<string>()
 
   open = async (podKey: string, handshake: Handshake): Promise<MeshRoom> => {
     const id = `t${++this.#counter}`
@@ -52,6 +54,7 @@ export class MemoryRoomHub {
   }
 
   async #meet(a: Member, b: Member): Promise<void> {
+    if (this.apart.has(`${a.id}|${b.id}`) || this.apart.has(`${b.id}|${a.id}`)) return
     const ab = new Queue<HandshakeValue>()
     const ba = new Queue<HandshakeValue>()
     a.inbox.set(b.id, ba)
