@@ -38,8 +38,8 @@ const podKeyOf = (pageUrl: string) => pageUrl.split('#/pod/')[1] ?? ''
 
 /**
  * "Nothing happened" is checked by counting what did happen: the announcements each device
- * (its mesh id) made through the broker, and the handshakes a member's device refused. A
- * refused device has then tried several times, each attempt a chance to get in.
+ * (its mesh id) made through the broker, and the handshakes a member's device refused: the
+ * intruder did try, and got nothing.
  */
 const announcements = new Map<string, number>()
 function countAnnouncements(chunk: Buffer): void {
@@ -154,8 +154,8 @@ describe('who gets in, and what they get', () => {
     await intruder.page.goto(`${host.url}/#/pod/${real.documentId}`)
     await intruder.page.reload()
     await intruder.page.getByRole('heading', { name: 'Waiting for the pod' }).waitFor()
-    // The intruder reached Amara's device, in the pod's own room, and was refused twice over.
-    await expect.poll(() => refused, { timeout: 90_000 }).toBeGreaterThanOrEqual(2)
+    // The intruder reached Amara's device, in the pod's own room, and was refused.
+    await expect.poll(() => refused, { timeout: 60_000 }).toBeGreaterThanOrEqual(1)
     expect(await intruder.page.getByRole('heading', { name: 'Waiting for the pod' }).count()).toBe(
       1,
     )
@@ -197,11 +197,9 @@ describe('who gets in, and what they get', () => {
     await a.page.goto(podUrl)
     await waitConnectedWith(a.page, ['Bo'])
     // B asks for it by id, as a curious member could.
-    const known = new Set(announcements.keys())
     await b.page.goto(`${host.url}/#/pod/${otherKey}`)
     await b.page.getByRole('heading', { name: 'Waiting for the pod' }).waitFor()
     // Bo's device went on looking (announcing itself again) while it asked Amara's for it.
-    await newcomerAnnounced(known, 0)
     const before = Object.fromEntries(announcements)
     await expect
       .poll(() => [...announcements].filter(([p, n]) => n >= (before[p] ?? 0) + 2).length, {
