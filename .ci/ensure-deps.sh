@@ -1,10 +1,11 @@
 #!/bin/sh
-# Installs the npm dependencies from the lock file when they are missing (a fresh clone).
-# `npm install`, not `npm ci`: npm 11 writes cbor-extract's optional platform packages into
-# the lock without entries of their own and then refuses `npm ci` ("Missing ... from lock
-# file"); `npm install` installs the same locked versions.
+# Installs the npm dependencies exactly as the lock file has them when they are missing (a
+# fresh clone) or older than the lock. `npm ci` needs a lock that lists every package: the
+# `overrides` entry in package.json pins cbor-extract (optional, through automerge-repo's
+# cbor-x) to 2.2.2, whose platform packages the registry has (those of 2.2.3 are missing, so
+# the lock had no entries for them and `npm ci` refused it).
 set -eu
 cd "$(dirname "$0")/.."
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm install --no-audit --no-fund
+  npm ci --no-audit --no-fund
 fi
