@@ -4,6 +4,7 @@
  * Tend (app, broker, TURN-credential endpoint) and coturn with the project's configuration.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
+import { connect } from 'node:net'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -104,6 +105,21 @@ export async function startCommunityHost(): Promise<CommunityHost> {
   }
 }
 
+/** Whether a TCP connection to `host:port` is accepted now. */
+function accepts(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port })
+    socket.setTimeout(1000)
+    const done = (ok: boolean) => {
+      socket.destroy()
+      resolve(ok)
+    }
+    socket.once('connect', () => done(true))
+    socket.once('error', () => done(false))
+    socket.once('timeout', () => done(false))
+  })
+}
+
 /** coturn, with the project's configuration file, on the internet host. */
 export class Coturn {
   #process: ChildProcess | null = null
@@ -134,10 +150,16 @@ export class Coturn {
       ],
       { stdio: 'ignore' },
     )
-    // coturn has no readiness signal; give it a moment to bind its ports.
-    await new Promise((resolve) => setTimeout(resolve, 1500))
-    if (this.#process.exitCode !== null)
-      throw new Error(`coturn exited (${this.#process.exitCode}); see ${this.#dir}/turn.log`)
+    // coturn says nothing when it is ready: wait until its TCP listener accepts (it binds UDP
+    // with it), checking that it did not exit; bounded in tries.
+    for (let attempt = 0; ; attempt++) {
+      if (this.#process.exitCode !== null)
+        throw new Error(`coturn exited (${this.#process.exitCode}); see ${this.#dir}/turn.log`)
+      if (await accepts(INTERNET, 3478)) return
+      if (attempt >= 200)
+        throw new Error(`coturn did not listen within 200 tries; see ${this.#dir}`)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
   }
 
   async stop(): Promise<void> {
