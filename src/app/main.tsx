@@ -17,25 +17,9 @@ import { indexedDbStorage } from '../adapters/automerge/indexedDbStorage.ts'
 import { registerAppUpdates } from '../adapters/pwa/appUpdates.ts'
 import { readPersistence, requestPersistence } from '../adapters/pwa/storagePersistence.ts'
 import { randomBytes, randomId, toBase64Url } from '../adapters/crypto/encoding.ts'
-import { startMeshService } from '../adapters/network/meshService.ts'
-import { createPodAdmission } from '../adapters/network/podAdmission.ts'
-import { meshDebug } from '../adapters/network/debugLog.ts'
-import { parseRoomKey, secretOfRoom } from '../adapters/network/lobbies.ts'
-import { createPodKeeper } from '../adapters/network/podKeeper.ts'
-import {
-  closeStalledConnections,
-  refreshSignaling,
-  renewNetworkView,
-  signalingReachable,
-  trysteroRoomOpener,
-} from '../adapters/network/trysteroRoom.ts'
+import { deferredMesh } from '../adapters/network/deferredMesh.ts'
+import { hostConnectionDefaults } from '../adapters/network/iceServers.ts'
 import type { ConnectionSettings } from '../adapters/device/deviceStore.ts'
-import {
-  createIceSource,
-  hostConnectionDefaults,
-  localGrantStore,
-} from '../adapters/network/iceServers.ts'
-import { probeRelay } from '../adapters/network/relayProbe.ts'
 import { createNotesTextReader } from '../adapters/automerge/notesText.ts'
 import { saveTextFile } from '../adapters/files/download.ts'
 import { ServicesContext, type TendServices } from '../hooks/services.ts'
@@ -57,55 +41,14 @@ async function start(): Promise<void> {
   shareRules.onChange(() => repo.shareConfigChanged())
   const pods = createPodStore(repo, shareRules, deviceKeys.publicKeyText)
   const notes = createNotesStore(repo, shareRules)
-  // A pod's rooms open on its current secret and, as lobbies, on its former ones (lobbies.ts).
-  const linkOf = async (roomKey: string) => {
-    const { podKey } = parseRoomKey(roomKey)
-    const entry = await device.getPod(`automerge:${podKey}`)
-    if (entry === null || entry.connection === null) return null
-    const secrets = [entry.secret, ...(entry.formerSecrets ?? []).map((f) => f.secret)]
-    const secret = secretOfRoom(roomKey, secrets)
-    return secret === null ? null : { secret, connection: entry.connection }
-  }
-  const ice = createIceSource(
-    undefined,
-    undefined,
-    (servers) => probeRelay(servers),
-    localGrantStore(),
+  // The mesh loads once the first screen is rendering (startMesh.ts, its own chunk); until it
+  // runs, the screens see no mesh status. setTimeout, not requestAnimationFrame: a tab opened
+  // in the background must start its mesh too.
+  const mesh = deferredMesh(
+    new Promise((resolve) => setTimeout(resolve, 0))
+      .then(() => import('./startMesh.ts'))
+      .then((m) => m.startMesh({ repo, device, deviceKeys, pods, notes, shareRules })),
   )
-  const keeper = createPodKeeper({
-    device,
-    pods,
-    ring: async () => ({ keys: deviceKeys, sealing: await device.sealingKeys() }),
-    now: () => Date.now(),
-    newId: randomId,
-  })
-  const mesh = startMeshService({
-    repo,
-    device,
-    pods,
-    notes,
-    shareRules,
-    openRoom: trysteroRoomOpener(linkOf, (link) => ice.serversFor(link.connection)),
-    renewAt: (connection) => ice.renewAt(connection),
-    onUnreachable: (connection) => ice.forget(connection),
-    admission: createPodAdmission({
-      keys: deviceKeys,
-      entryOf: (podKey) => device.getPod(`automerge:${podKey}`),
-      viewOf: (podKey) => pods.peek(`automerge:${podKey}`),
-      now: () => Date.now(),
-      onRemovalNotice: (podKey, notice) => void keeper.acceptRemovalNotice(podKey, notice),
-    }),
-    signalingReachable,
-    keeper,
-    refreshSignaling: (reason) => void refreshSignaling(reason),
-    freshAttempts: async (startedOffline) => {
-      const view = await renewNetworkView({ startedOffline })
-      meshDebug(`network view ${view}`)
-      // Attempts made with a view that saw no network can never work; others may still.
-      if (view === 'renewed') closeStalledConnections({ stalled: true, unanswered: true })
-      return view === 'renewed'
-    },
-  })
   const services: TendServices = {
     device,
     deviceKeys,

@@ -16,7 +16,7 @@
 import type { AutomergeUrl, DocHandle, DocumentId, Repo } from '@automerge/automerge-repo'
 import { isValidAutomergeUrl } from '@automerge/automerge-repo'
 import { next as Automerge } from '@automerge/automerge/slim'
-import { automergeSyncPlugin } from '@automerge/automerge-codemirror'
+import type { automergeSyncPlugin as SyncPlugin } from '@automerge/automerge-codemirror'
 import type { Extension } from '@codemirror/state'
 import type { NotesDoc, PodDoc } from '../../schema/podDocument.ts'
 import type { ShareRules } from './shareRules.ts'
@@ -142,7 +142,11 @@ function firstNotesChange(seed: Uint8Array, input: { meetingId: string; podId: s
   return Automerge.save(doc)
 }
 
-function bind(handle: DocHandle<NotesDoc>, repo: Repo): NotesBinding {
+function bind(
+  handle: DocHandle<NotesDoc>,
+  repo: Repo,
+  automergeSyncPlugin: typeof SyncPlugin,
+): NotesBinding {
   return {
     currentText() {
       const text = (handle.doc() as Partial<NotesDoc> | undefined)?.text
@@ -243,7 +247,9 @@ export function createNotesStore(repo: Repo, shareRules: ShareRules): NotesStore
           if (typeof doc.text !== 'string') doc.text = ''
         })
       }
-      return bind(handle, repo)
+      // CodeMirror's side of the binding loads with the first notes opened, not with the app.
+      const { automergeSyncPlugin } = await import('@automerge/automerge-codemirror')
+      return bind(handle, repo, automergeSyncPlugin)
     },
 
     async keepOpen(url, podUrl) {
