@@ -18,6 +18,9 @@ import { registerAppUpdates } from '../adapters/pwa/appUpdates.ts'
 import { readPersistence, requestPersistence } from '../adapters/pwa/storagePersistence.ts'
 import { randomBytes, randomId, toBase64Url } from '../adapters/crypto/encoding.ts'
 import { deferredMesh } from '../adapters/network/deferredMesh.ts'
+import { deferredPodStore } from '../adapters/automerge/deferredPodStore.ts'
+import { deferredNotesStore } from '../adapters/automerge/deferredNotesStore.ts'
+import { indexedDbPodViewCache } from '../adapters/automerge/podViewCache.ts'
 import { hostConnectionDefaults } from '../adapters/network/iceServers.ts'
 import type { ConnectionSettings } from '../adapters/device/deviceStore.ts'
 import { createNotesTextReader } from '../adapters/automerge/notesText.ts'
@@ -26,34 +29,58 @@ import { ServicesContext, type TendServices } from '../hooks/services.ts'
 import { App } from './App.tsx'
 import '../ui/styles.css'
 
+/** Shows in plain words that Tend cannot run here, in place of whatever was rendered. */
+function cannotStart(error: unknown): void {
+  const root = document.getElementById('root')
+  if (root !== null) {
+    root.textContent = `Tend could not start on this browser: ${error instanceof Error ? error.message : String(error)}. Your data on this device is untouched.`
+  }
+  console.error(error)
+}
+
+/**
+ * Starts Tend. The first screen renders as soon as this device's own store is open: the pod
+ * list needs nothing else, and a pod shows from its cached view (podViewCache.ts). Automerge's
+ * wasm and the repo start at the same moment; the stores the screens hold wait for them
+ * (deferredPodStore.ts), and the mesh loads after them.
+ */
 async function start(): Promise<void> {
-  await initializeWasm(wasmUrl)
+  const wasm = initializeWasm(wasmUrl).then(() => performance.mark('tend:wasm-ready'))
   const device = await openDeviceStore()
   const deviceKeys = await device.keys()
   const shareRules = new ShareRules(deviceKeys.deviceId)
   const { storage, reports: storageReports } = reportingStorage(indexedDbStorage('tend-documents'))
-  const repo = createTendRepo({
-    deviceId: deviceKeys.deviceId,
-    storage,
-    network: [new BroadcastChannelNetworkAdapter({ channelName: 'tend-tabs' })],
-    shareRules,
+  const live = wasm.then(() => {
+    const repo = createTendRepo({
+      deviceId: deviceKeys.deviceId,
+      storage,
+      network: [new BroadcastChannelNetworkAdapter({ channelName: 'tend-tabs' })],
+      shareRules,
+    })
+    shareRules.onChange(() => repo.shareConfigChanged())
+    const pods = createPodStore(repo, shareRules, deviceKeys.publicKeyText)
+    const notes = createNotesStore(repo, shareRules)
+    return { repo, pods, notes, readNotesText: createNotesTextReader(repo) }
   })
-  shareRules.onChange(() => repo.shareConfigChanged())
-  const pods = createPodStore(repo, shareRules, deviceKeys.publicKeyText)
-  const notes = createNotesStore(repo, shareRules)
-  // The mesh loads once the first screen is rendering (startMesh.ts, its own chunk); until it
-  // runs, the screens see no mesh status. setTimeout, not requestAnimationFrame: a tab opened
-  // in the background must start its mesh too.
+  // The mesh loads once the live stores are (startMesh.ts, its own chunk); until it runs, the
+  // screens see no mesh status.
   const mesh = deferredMesh(
-    new Promise((resolve) => setTimeout(resolve, 0))
-      .then(() => import('./startMesh.ts'))
-      .then((m) => m.startMesh({ repo, device, deviceKeys, pods, notes, shareRules })),
+    live.then(async ({ repo, pods, notes }) =>
+      (await import('./startMesh.ts')).startMesh({
+        repo,
+        device,
+        deviceKeys,
+        pods,
+        notes,
+        shareRules,
+      }),
+    ),
   )
   const services: TendServices = {
     device,
     deviceKeys,
-    pods,
-    notes,
+    pods: deferredPodStore({ live: live.then((l) => l.pods), cache: indexedDbPodViewCache() }),
+    notes: deferredNotesStore(live.then((l) => l.notes)),
     mesh,
     defaultConnection: (): Promise<ConnectionSettings> => hostConnectionDefaults(location.origin),
     appBase: `${location.origin}${location.pathname}`,
@@ -62,28 +89,27 @@ async function start(): Promise<void> {
     storageReports,
     context: () => ({ now: Date.now(), newId: randomId }),
     newSecret: () => toBase64Url(randomBytes(32)),
-    readNotesText: createNotesTextReader(repo),
+    readNotesText: async (url) => (await live).readNotesText(url),
     saveTextFile,
   }
   // Flush pending writes when the page is hidden (a phone may kill it without warning).
   document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'hidden') void repo.flush()
+    if (document.visibilityState === 'hidden') void live.then(({ repo }) => repo.flush())
   })
   const root = document.getElementById('root')
   if (root === null) throw new Error('index.html has no #root')
-  createRoot(root).render(
+  const reactRoot = createRoot(root)
+  reactRoot.render(
     <StrictMode>
       <ServicesContext.Provider value={services}>
         <App />
       </ServicesContext.Provider>
     </StrictMode>,
   )
+  live.catch((error: unknown) => {
+    reactRoot.unmount()
+    cannotStart(error)
+  })
 }
 
-start().catch((error: unknown) => {
-  const root = document.getElementById('root')
-  if (root !== null) {
-    root.textContent = `Tend could not start on this browser: ${error instanceof Error ? error.message : String(error)}. Your data on this device is untouched.`
-  }
-  console.error(error)
-})
+start().catch(cannotStart)
