@@ -77,9 +77,18 @@ export default defineConfig({
   build: {
     target: 'es2022',
     sourcemap: true,
-    // `npm run bench` adds a page that times a bare Automerge.load beside the app.
+    // `npm run bench` adds a page that times a bare Automerge.load and the repo's find beside the
+    // app, and the floor page for opening a pod (tests/bench/floor.ts).
     ...(process.env['TEND_BENCH'] === '1'
-      ? { rollupOptions: { input: { main: 'index.html', bench: 'tests/bench/load.html' } } }
+      ? {
+          rollupOptions: {
+            input: {
+              main: 'index.html',
+              bench: 'tests/bench/load.html',
+              floor: 'tests/bench/floor.html',
+            },
+          },
+        }
       : {}),
   },
 })

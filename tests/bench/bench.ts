@@ -29,6 +29,8 @@ import { addMember as addMemberInUi, createPod, memberRow, startAs } from '../e2
 import { makeInvite } from '../e2e/support/sync.ts'
 import type { Page } from 'playwright-core'
 import { weeklyPod } from './weeklyPod.ts'
+import { openingFigures } from './opening.ts'
+import { saveFigures, targetTable } from './targets.ts'
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`
@@ -52,7 +54,7 @@ async function benchOpening(appUrl: string): Promise<string[]> {
       const file = join(dir, `${years}y.automerge`)
       writeFileSync(file, bytes)
       await page.goto(`${appUrl}/#/`)
-      await page.getByLabel('Pod file (.automerge)').setInputFiles(file)
+      await page.getByLabel('Pod file (.tendpod)').setInputFiles(file)
       await page
         .getByRole('heading', { name: `${years}-year pod`, level: 1 })
         .waitFor({ timeout: 120_000 })
@@ -309,6 +311,12 @@ async function benchMesh(appUrl: string): Promise<string[]> {
 const dist = process.env['TEND_BENCH_DIST'] ?? 'dist'
 const host = await startHost({ port: 0, host: '127.0.0.1', staticDir: dist })
 try {
+  // Issue 14's opening and loading figures; TEND_BENCH_ONLY=opening runs only these.
+  console.log('\n## Opening and loading (issue 14)\n')
+  const openingTargets = await openingFigures(host.url, dist)
+  targetTable(openingTargets).forEach((l) => console.log(l))
+  saveFigures('build/bench/opening.json', openingTargets)
+  if (process.env['TEND_BENCH_ONLY'] === 'opening') process.exit(0)
   console.log('\n## Opening a pod (Chromium, IndexedDB → first render)\n')
   const opening = await benchOpening(host.url)
   console.log('\n## Catching up after a week apart\n')

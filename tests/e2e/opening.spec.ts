@@ -11,6 +11,9 @@ import { addMember, createPod, memberNames, memberRow, startAs } from './support
 /** The cached view of a pod, as the page's IndexedDB holds it. */
 function cachedMembers(page: Page, url: string): Promise<string[] | null> {
   return page.evaluate(async (podUrl) => {
+    // Opening a database that does not exist would make an empty one: look first.
+    const names = (await indexedDB.databases()).map((d) => d.name)
+    if (!names.includes('tend-pod-views')) return null
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
       const open = indexedDB.open('tend-pod-views')
       open.onsuccess = () => resolve(open.result)

@@ -24,12 +24,30 @@ export interface DeferredPodStoreOptions {
   /** Timers, replaceable in tests. */
   setTimer?: (fn: () => void, ms: number) => unknown
   clearTimer?: (timer: unknown) => void
+  /**
+   * Resolves once what was just rendered has had a chance to paint. The live document's first
+   * load is one long task (Automerge.load and parsing, seconds for years of history): started
+   * before the cached view has painted, it would hold that paint back until it is done.
+   */
+  afterPaint?: () => Promise<void>
+}
+
+/** The next frame after this one, or a plain task in a hidden page (where frames do not run). */
+function nextPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof requestAnimationFrame !== 'function' || document.visibilityState !== 'visible') {
+      setTimeout(resolve, 0)
+      return
+    }
+    requestAnimationFrame(() => setTimeout(resolve, 0))
+  })
 }
 
 export function deferredPodStore(options: DeferredPodStoreOptions): PodStore {
   const { live, cache } = options
   const setTimer = options.setTimer ?? ((fn, ms) => setTimeout(fn, ms))
   const clearTimer = options.clearTimer ?? ((t) => clearTimeout(t as ReturnType<typeof setTimeout>))
+  const afterPaint = options.afterPaint ?? nextPaint
   let store: PodStore | null = null
   void live.then((s) => (store = s))
   const pendingWrites = new Map<string, unknown>()
@@ -82,7 +100,7 @@ export function deferredPodStore(options: DeferredPodStoreOptions): PodStore {
         }
       }
       listener({ status: 'loading' })
-      void cache.get(url).then((cached) => {
+      const shown = cache.get(url).then(async (cached) => {
         if (stopped || liveSeen || cached === null) return
         listener({
           status: 'ready',
@@ -92,8 +110,9 @@ export function deferredPodStore(options: DeferredPodStoreOptions): PodStore {
           disagreements: [],
           opening: true,
         })
+        await afterPaint()
       })
-      void live.then((s) => {
+      void Promise.all([live, shown]).then(([s]) => {
         if (!stopped) detach = s.watch(url, fromLive)
       })
       return () => {

@@ -39,9 +39,10 @@ function isCachedView(value: unknown): value is CachedPodView {
 export function indexedDbPodViewCache(database = 'tend-pod-views'): PodViewCache {
   let db: Promise<IDBPDatabase> | null = null
   const open = () =>
-    (db ??= openDB(database, 1, {
+    (db ??= openDB(database, 2, {
+      // Version 2: also makes the store in a database that was opened before it had one.
       upgrade(d) {
-        d.createObjectStore(STORE)
+        if (!d.objectStoreNames.contains(STORE)) d.createObjectStore(STORE)
       },
     }))
   return {

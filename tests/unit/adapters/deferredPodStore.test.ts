@@ -52,6 +52,7 @@ function manualTimers() {
     setTimer: (fn: () => void) => due.push(fn),
     clearTimer: () => {},
     runAll: () => due.splice(0).forEach((fn) => fn()),
+    afterPaint: async () => {},
   }
 }
 
@@ -123,6 +124,7 @@ describe('deferredPodStore', () => {
     const store = deferredPodStore({
       live: new Promise<PodStore>(() => {}),
       cache: memoryPodViewCache(),
+      afterPaint: async () => {},
     })
     expect(store.peek(URL)).toBeNull()
     expect(store.heads(URL)).toBeNull()
