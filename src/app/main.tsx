@@ -18,7 +18,7 @@ import { registerAppUpdates } from '../adapters/pwa/appUpdates.ts'
 import { readPersistence, requestPersistence } from '../adapters/pwa/storagePersistence.ts'
 import { randomBytes, randomId, toBase64Url } from '../adapters/crypto/encoding.ts'
 import { deferredMesh } from '../adapters/network/deferredMesh.ts'
-import { deferredPodStore } from '../adapters/automerge/deferredPodStore.ts'
+import { deferredPodStore, nextPaint } from '../adapters/automerge/deferredPodStore.ts'
 import { deferredNotesStore } from '../adapters/automerge/deferredNotesStore.ts'
 import { indexedDbPodViewCache } from '../adapters/automerge/podViewCache.ts'
 import { hostConnectionDefaults } from '../adapters/network/iceServers.ts'
@@ -41,11 +41,16 @@ function cannotStart(error: unknown): void {
 /**
  * Starts Tend. The first screen renders as soon as this device's own store is open: the pod
  * list needs nothing else, and a pod shows from its cached view (podViewCache.ts). Automerge's
- * wasm and the repo start at the same moment; the stores the screens hold wait for them
+ * wasm and the repo start once that has painted; the stores the screens hold wait for them
  * (deferredPodStore.ts), and the mesh loads after them.
  */
 async function start(): Promise<void> {
-  const wasm = initializeWasm(wasmUrl).then(() => performance.mark('tend:wasm-ready'))
+  // Automerge's wasm starts once the first screen has painted: compiling it takes the same
+  // cores the first paint needs, and nothing on the first screen waits for it.
+  let painted = () => {}
+  const wasm = new Promise<void>((resolve) => (painted = resolve))
+    .then(() => initializeWasm(wasmUrl))
+    .then(() => performance.mark('tend:wasm-ready'))
   const device = await openDeviceStore()
   const deviceKeys = await device.keys()
   const shareRules = new ShareRules(deviceKeys.deviceId)
@@ -106,6 +111,7 @@ async function start(): Promise<void> {
       </ServicesContext.Provider>
     </StrictMode>,
   )
+  void nextPaint().then(painted)
   live.catch((error: unknown) => {
     reactRoot.unmount()
     cannotStart(error)

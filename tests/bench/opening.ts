@@ -91,9 +91,10 @@ export async function openingFigures(appUrl: string, dist: string): Promise<Figu
     await page.getByRole('heading', { name: '5-year pod', level: 1 }).waitFor({ timeout: 120_000 })
     const podHash = new URL(page.url()).hash
     const podUrl = `automerge:${podHash.split('/')[2] ?? ''}`
-    // The pod's view is cached once it has settled.
-    await page.waitForFunction(
-      async (url) => {
+    // The pod's view is cached once it has settled (page.evaluate awaits; waitForFunction
+    // would take the pending promise for a yes).
+    const cached = () =>
+      page.evaluate(async (url) => {
         // Opening a database that does not exist would make an empty one: look first.
         const names = (await indexedDB.databases()).map((d) => d.name)
         if (!names.includes('tend-pod-views')) return false
@@ -110,10 +111,9 @@ export async function openingFigures(appUrl: string, dist: string): Promise<Figu
         })
         db.close()
         return found
-      },
-      podUrl,
-      { timeout: 60_000, polling: 250 },
-    )
+      }, podUrl)
+    for (let i = 0; i < 240 && !(await cached()); i++) await page.waitForTimeout(250)
+    if (!(await cached())) throw new Error('the pod’s view was never cached')
 
     const shown: number[] = []
     const live: number[] = []

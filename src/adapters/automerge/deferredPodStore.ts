@@ -33,7 +33,7 @@ export interface DeferredPodStoreOptions {
 }
 
 /** The next frame after this one, or a plain task in a hidden page (where frames do not run). */
-function nextPaint(): Promise<void> {
+export function nextPaint(): Promise<void> {
   return new Promise((resolve) => {
     if (typeof requestAnimationFrame !== 'function' || document.visibilityState !== 'visible') {
       setTimeout(resolve, 0)
@@ -92,7 +92,8 @@ export function deferredPodStore(options: DeferredPodStoreOptions): PodStore {
         listener(state)
         keepInCache(url, state)
       }
-      if (store !== null) {
+      // The live store may be ready before this pod's document is: the cache shows it meanwhile.
+      if (store !== null && store.peek(url) !== null) {
         detach = store.watch(url, fromLive)
         return () => {
           stopped = true

@@ -86,6 +86,25 @@ describe('deferredPodStore', () => {
     )
   })
 
+  // Regression: with the wasm already ready, a pod whose document was still loading skipped its
+  // cached view and showed nothing until the document had loaded.
+  it('shows the cached view when the store is live but the pod’s document is not loaded yet', async () => {
+    const cache = memoryPodViewCache()
+    await cache.put(URL, { heads: ['h0'], view: viewNamed('Thursday circle') })
+    const live = fakeLive(viewNamed('Thursday circle'))
+    const notLoaded = { ...live, peek: () => null } as PodStore
+    const store = deferredPodStore({ live: Promise.resolve(notLoaded), cache, ...manualTimers() })
+    await settle()
+    const seen: PodState[] = []
+    store.watch(URL, (s) => seen.push(s))
+    await settle()
+    const first = seen.find((s) => s.status === 'ready')
+    expect(first?.status === 'ready' && first.opening).toBe(true)
+    const last = seen.at(-1)
+    expect(last?.status).toBe('ready')
+    expect(last?.status === 'ready' ? last.opening : 'not ready').toBeUndefined()
+  })
+
   it('runs an edit made before the document is ready on the live document', async () => {
     let resolveLive: (s: PodStore) => void = () => {}
     const store = deferredPodStore({
