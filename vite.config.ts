@@ -1,10 +1,34 @@
-import { defineConfig } from 'vite'
+import { resolve } from 'node:path'
+import { defineConfig, type Plugin } from 'vite'
 import react from '@vitejs/plugin-react'
 import { VitePWA } from 'vite-plugin-pwa'
+import { precompressDir } from './src/signal/contentEncoding.ts'
 
 // Automerge's wasm is about 3.6 MB, above Workbox's 2 MiB default precache limit: raise the
 // limit and precache *.wasm so Tend starts with the network cut.
 const PRECACHE_LIMIT_BYTES = 8 * 1024 * 1024
+
+/**
+ * Writes brotli and gzip copies of the built files for the host to send (contentEncoding.ts).
+ * Runs after vite-plugin-pwa has written the service worker, so sw.js is compressed too.
+ */
+function precompress(): Plugin {
+  let outDir = 'dist'
+  return {
+    name: 'tend:precompress',
+    apply: 'build',
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir)
+    },
+    closeBundle: {
+      order: 'post',
+      sequential: true,
+      async handler() {
+        await precompressDir(outDir, resolve('node_modules/.cache/tend-precompress'))
+      },
+    },
+  }
+}
 
 export default defineConfig({
   plugins: [
@@ -43,6 +67,7 @@ export default defineConfig({
         cleanupOutdatedCaches: true,
       },
     }),
+    precompress(),
   ],
   resolve: {
     // @automerge/automerge-codemirror imports the full Automerge entry, whose browser build
@@ -52,9 +77,18 @@ export default defineConfig({
   build: {
     target: 'es2022',
     sourcemap: true,
-    // `npm run bench` adds a page that times a bare Automerge.load beside the app.
+    // `npm run bench` adds a page that times a bare Automerge.load and the repo's find beside the
+    // app, and the floor page for opening a pod (tests/bench/floor.ts).
     ...(process.env['TEND_BENCH'] === '1'
-      ? { rollupOptions: { input: { main: 'index.html', bench: 'tests/bench/load.html' } } }
+      ? {
+          rollupOptions: {
+            input: {
+              main: 'index.html',
+              bench: 'tests/bench/load.html',
+              floor: 'tests/bench/floor.html',
+            },
+          },
+        }
       : {}),
   },
 })

@@ -1,24 +1,51 @@
-import { useEffect } from 'react'
+import { Suspense, lazy, useEffect } from 'react'
 import { useProfile } from '../hooks/useDeviceData.ts'
 import { Layout } from '../ui/common/Layout.tsx'
 import { ScreenBoundary } from '../ui/common/ScreenBoundary.tsx'
 import { Welcome } from '../ui/pods/Welcome.tsx'
 import { PodList } from '../ui/pods/PodList.tsx'
-import { PodOverview } from '../ui/pods/PodOverview.tsx'
-import { DeviceSettings } from '../ui/settings/DeviceSettings.tsx'
-import { JoinPod } from '../ui/pods/JoinPod.tsx'
 import { podPath } from '../ui/common/paths.ts'
 import { useRoute, type Route } from './route.ts'
 import type { DeviceProfile } from '../adapters/device/deviceStore.ts'
-import { RhythmScreen } from '../ui/rhythm/RhythmScreen.tsx'
-import { KnowledgeScreen } from '../ui/knowledge/KnowledgeScreen.tsx'
-import { VitalityScreen } from '../ui/vitality/VitalityScreen.tsx'
-import { EcologyScreen } from '../ui/ecology/EcologyScreen.tsx'
-import { NormsScreen } from '../ui/norms/NormsScreen.tsx'
-import { RolesScreen } from '../ui/roles/RolesScreen.tsx'
-import { PairingsScreen } from '../ui/pairings/PairingsScreen.tsx'
-import { CircleScreen } from '../ui/circle/CircleScreen.tsx'
-import { FormatsScreen } from '../ui/formats/FormatsScreen.tsx'
+
+/**
+ * A screen loaded when first visited: its code (CodeMirror for the circle's notes, the charts
+ * of vitality, search) is its own chunk, fetched then — or from the service worker's precache.
+ */
+const PodOverview = lazy(() =>
+  import('../ui/pods/PodOverview.tsx').then((m) => ({ default: m.PodOverview })),
+)
+const DeviceSettings = lazy(() =>
+  import('../ui/settings/DeviceSettings.tsx').then((m) => ({ default: m.DeviceSettings })),
+)
+const JoinPod = lazy(() => import('../ui/pods/JoinPod.tsx').then((m) => ({ default: m.JoinPod })))
+const RhythmScreen = lazy(() =>
+  import('../ui/rhythm/RhythmScreen.tsx').then((m) => ({ default: m.RhythmScreen })),
+)
+const KnowledgeScreen = lazy(() =>
+  import('../ui/knowledge/KnowledgeScreen.tsx').then((m) => ({ default: m.KnowledgeScreen })),
+)
+const VitalityScreen = lazy(() =>
+  import('../ui/vitality/VitalityScreen.tsx').then((m) => ({ default: m.VitalityScreen })),
+)
+const EcologyScreen = lazy(() =>
+  import('../ui/ecology/EcologyScreen.tsx').then((m) => ({ default: m.EcologyScreen })),
+)
+const NormsScreen = lazy(() =>
+  import('../ui/norms/NormsScreen.tsx').then((m) => ({ default: m.NormsScreen })),
+)
+const RolesScreen = lazy(() =>
+  import('../ui/roles/RolesScreen.tsx').then((m) => ({ default: m.RolesScreen })),
+)
+const PairingsScreen = lazy(() =>
+  import('../ui/pairings/PairingsScreen.tsx').then((m) => ({ default: m.PairingsScreen })),
+)
+const CircleScreen = lazy(() =>
+  import('../ui/circle/CircleScreen.tsx').then((m) => ({ default: m.CircleScreen })),
+)
+const FormatsScreen = lazy(() =>
+  import('../ui/formats/FormatsScreen.tsx').then((m) => ({ default: m.FormatsScreen })),
+)
 
 const TITLES = {
   pods: 'Your pods',
@@ -47,11 +74,13 @@ export function App() {
   if (route.screen === 'join') {
     return (
       <Layout title={TITLES.join}>
-        <JoinPod
-          link={route.link}
-          profile={profile}
-          onJoined={(url) => (location.hash = podPath(url))}
-        />
+        <Suspense fallback={<Opening />}>
+          <JoinPod
+            link={route.link}
+            profile={profile}
+            onJoined={(url) => (location.hash = podPath(url))}
+          />
+        </Suspense>
       </Layout>
     )
   }
@@ -65,9 +94,20 @@ export function App() {
   return (
     <Layout title={TITLES[route.screen]}>
       <ScreenBoundary key={screenKey(route)} screen={TITLES[route.screen]}>
-        <Screen route={route} profile={profile} />
+        <Suspense fallback={<Opening />}>
+          <Screen route={route} profile={profile} />
+        </Suspense>
       </ScreenBoundary>
     </Layout>
+  )
+}
+
+/** While a screen's code loads (a moment online; from the precache offline). */
+function Opening() {
+  return (
+    <p className="muted" role="status">
+      Opening…
+    </p>
   )
 }
 

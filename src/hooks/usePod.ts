@@ -9,8 +9,8 @@ export function usePod(url: string): PodState {
   const { pods, device } = useServices()
   const [state, setState] = useState<PodState>({ status: 'loading' })
   useEffect(() => pods.watch(url, setState), [pods, url])
-  // Keep the pod list's cached name in step with the document.
-  const name = state.status === 'ready' ? state.view.pod.name : null
+  // Keep the pod list's cached name in step with the document (the live one, never a copy).
+  const name = state.status === 'ready' && state.opening !== true ? state.view.pod.name : null
   useEffect(() => {
     if (name === null) return
     void device.getPod(url).then((entry) => {

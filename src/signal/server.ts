@@ -32,6 +32,7 @@ import {
   judgePublish,
 } from './brokerRules.ts'
 import { TrustedProxies, clientAddress } from './clientAddress.ts'
+import { CODING_SUFFIX, chooseEncoding } from './contentEncoding.ts'
 
 export interface HostOptions {
   port: number
@@ -93,6 +94,11 @@ const MIME: Record<string, string> = {
   '.ics': 'text/calendar',
 }
 
+/**
+ * Sends one file of the app, in the precompressed copy (`.br`, `.gz`, written by the build) that
+ * the request's Accept-Encoding prefers, else as it is. Every response says `Vary:
+ * Accept-Encoding`, so a cache between never hands a brotli body to a browser that did not ask.
+ */
 async function serveFile(root: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
   let file = normalize(join(root, path))
@@ -105,7 +111,19 @@ async function serveFile(root: string, req: IncomingMessage, res: ServerResponse
     // The app routes in the URL fragment, so any unknown path gets the app shell.
     file = join(root, 'index.html')
   }
-  const body = await readFile(file).catch(() => null)
+  // A copy older than its file is stale (the file was replaced after the build): not sent.
+  const fileInfo = await stat(file).catch(() => null)
+  const copies = await Promise.all(
+    (['br', 'gzip'] as const).map(async (coding) => {
+      const copy = await stat(`${file}${CODING_SUFFIX[coding]}`).catch(() => null)
+      const fresh = copy?.isFile() === true && fileInfo !== null && copy.mtimeMs >= fileInfo.mtimeMs
+      return fresh ? [coding] : []
+    }),
+  )
+  const coding = chooseEncoding(req.headers['accept-encoding'], copies.flat())
+  const body = await readFile(
+    coding === 'identity' ? file : `${file}${CODING_SUFFIX[coding]}`,
+  ).catch(() => null)
   if (body === null) {
     res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found')
     return
@@ -114,10 +132,13 @@ async function serveFile(root: string, req: IncomingMessage, res: ServerResponse
   const immutable = file.includes(`${join(root, 'assets')}`)
   res.writeHead(200, {
     'content-type': type,
+    ...(coding === 'identity' ? {} : { 'content-encoding': coding }),
+    'content-length': body.length,
+    vary: 'Accept-Encoding',
     'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
     'x-content-type-options': 'nosniff',
   })
-  res.end(body)
+  res.end(req.method === 'HEAD' ? undefined : body)
 }
 
 /**

@@ -20,16 +20,7 @@ import { Repo, type PeerId } from '@automerge/automerge-repo'
 import type { PodDoc } from '../../src/schema/podDocument.ts'
 import type { CommandContext } from '../../src/domain/commandContext.ts'
 import { initPod } from '../../src/domain/pods.ts'
-import { addMember } from '../../src/domain/members.ts'
-import {
-  addAction,
-  addCheckIn,
-  addInsight,
-  assignRoleHolders,
-  holdMeeting,
-  scheduleMeeting,
-  setAttendance,
-} from '../../src/domain/meetings.ts'
+import { addCheckIn, scheduleMeeting } from '../../src/domain/meetings.ts'
 import { startHost } from '../../src/signal/server.ts'
 import { TendMeshAdapter, type Admission } from '../../src/adapters/network/meshAdapter.ts'
 import { MemoryRoomHub } from '../unit/support/memoryRooms.ts'
@@ -38,113 +29,15 @@ import { addMember as addMemberInUi, createPod, memberRow, startAs } from '../e2
 import { makeInvite } from '../e2e/support/sync.ts'
 import type { Page } from 'playwright-core'
 import { meshFigures } from './meshSpeed.ts'
-import { targetTable } from './targets.ts'
+import { weeklyPod } from './weeklyPod.ts'
+import { openingFigures } from './opening.ts'
+import { saveFigures, targetTable } from './targets.ts'
 
-const WEEK = 7 * 24 * 60 * 60 * 1000
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`
 
 // ---------------------------------------------------------------------------------------------
 // 1. Opening a pod
-
-function weeklyPod(years: number): { bytes: Uint8Array; changes: number } {
-  let n = 0
-  const start = Date.UTC(2021, 0, 4, 18)
-  const ctx: CommandContext = { now: start, newId: () => `b${(++n).toString(36)}` }
-  let doc = A.from({} as Record<string, unknown>) as unknown as A.Doc<PodDoc>
-  const change = (fn: (d: PodDoc) => void) => {
-    doc = A.change(doc, fn)
-  }
-  change((d) => {
-    initPod(
-      d,
-      {
-        name: `${years}-year pod`,
-        purpose: 'Benchmark',
-        kind: 'cohort',
-        founder: { name: 'Founder', stage: 'experienced' },
-        device: null,
-      },
-      ctx,
-    )
-  })
-  const stages = ['newer', 'practising', 'experienced'] as const
-  change((d) => {
-    for (let i = 1; i < 12; i++)
-      addMember(d, { name: `Member ${i}`, stage: stages[i % 3] ?? 'newer', joinedAt: start }, ctx)
-  })
-  const memberIds = Object.keys(doc.members)
-  for (let week = 0; week < years * 52; week++) {
-    ctx.now = start + week * WEEK
-    let meetingId = ''
-    change((d) => {
-      meetingId = scheduleMeeting(
-        d,
-        { containerId: null, scheduledFor: ctx.now, notesUrl: null },
-        ctx,
-      )
-    })
-    change((d) => {
-      memberIds.forEach((id, i) =>
-        setAttendance(d, meetingId, id, (week + i) % 7 === 0 ? 'absent' : 'present'),
-      )
-    })
-    change((d) => void assignRoleHolders(d, meetingId))
-    for (let i = 0; i < 6; i++) {
-      change(
-        (d) =>
-          void addCheckIn(
-            d,
-            meetingId,
-            {
-              memberId: memberIds[(week + i) % 12] ?? '',
-              text: `Week ${week}: arriving, a little tired, glad to be here (${i}).`,
-            },
-            ctx,
-          ),
-      )
-    }
-    change(
-      (d) =>
-        void addInsight(
-          d,
-          meetingId,
-          {
-            kind: 'learning',
-            text: `What we learned in week ${week} about holding disagreement.`,
-            tags: ['conflict', `w${week % 5}`],
-            authorId: memberIds[week % 12] ?? '',
-          },
-          ctx,
-        ),
-    )
-    change(
-      (d) =>
-        void addInsight(
-          d,
-          meetingId,
-          {
-            kind: week % 3 === 0 ? 'question' : 'tension',
-            text: `How do we keep the rhythm when week ${week} gets busy?`,
-            tags: ['rhythm'],
-            authorId: memberIds[(week + 3) % 12] ?? '',
-          },
-          ctx,
-        ),
-    )
-    change(
-      (d) =>
-        void addAction(
-          d,
-          meetingId,
-          { text: `Follow up on week ${week}`, ownerId: memberIds[(week + 5) % 12] ?? null },
-          ctx,
-        ),
-    )
-    change((d) => holdMeeting(d, meetingId, ctx))
-  }
-  return { bytes: A.save(doc), changes: A.getAllChanges(doc).length }
-}
 
 async function benchOpening(appUrl: string): Promise<string[]> {
   const device = await launchDevice()
@@ -162,7 +55,7 @@ async function benchOpening(appUrl: string): Promise<string[]> {
       const file = join(dir, `${years}y.automerge`)
       writeFileSync(file, bytes)
       await page.goto(`${appUrl}/#/`)
-      await page.getByLabel('Pod file (.automerge)').setInputFiles(file)
+      await page.getByLabel('Pod file (.tendpod)').setInputFiles(file)
       await page
         .getByRole('heading', { name: `${years}-year pod`, level: 1 })
         .waitFor({ timeout: 120_000 })
@@ -419,6 +312,12 @@ async function benchMesh(appUrl: string): Promise<string[]> {
 const dist = process.env['TEND_BENCH_DIST'] ?? 'dist'
 const host = await startHost({ port: 0, host: '127.0.0.1', staticDir: dist })
 try {
+  // Issue 14's opening and loading figures; TEND_BENCH_ONLY=opening runs only these.
+  console.log('\n## Opening and loading (issue 14)\n')
+  const openingTargets = await openingFigures(host.url, dist)
+  targetTable(openingTargets).forEach((l) => console.log(l))
+  saveFigures('build/bench/opening.json', openingTargets)
+  if (process.env['TEND_BENCH_ONLY'] === 'opening') process.exit(0)
   console.log('\n## Opening a pod (Chromium, IndexedDB → first render)\n')
   const opening = await benchOpening(host.url)
   console.log('\n## Catching up after a week apart\n')

@@ -4,6 +4,7 @@
  * in automerge-repo is by peer id, first route wins) yet tied to this device, so the share rules
  * can tell this device's own tabs from other members' devices.
  */
+import { loadStoredDocumentsFast } from './fastStorageLoad.ts'
 import { Repo, type NetworkAdapterInterface, type PeerId } from '@automerge/automerge-repo'
 import type { StorageAdapterInterface } from '@automerge/automerge-repo'
 import type { ShareRules } from './shareRules.ts'
@@ -29,8 +30,9 @@ export function deviceIdOfPeer(peerId: string): string | null {
   return at > 0 ? peerId.slice(0, at) : null
 }
 
+/** The tab's repo; stored documents open with `Automerge.load` (fastStorageLoad.ts). */
 export function createTendRepo(options: TendRepoOptions): Repo {
-  return new Repo({
+  const repo = new Repo({
     peerId: tabPeerId(options.deviceId),
     storage: options.storage,
     network: options.network,
@@ -39,4 +41,6 @@ export function createTendRepo(options: TendRepoOptions): Repo {
       access: async (peerId, documentId) => options.shareRules.mayShare(peerId, documentId),
     },
   })
+  loadStoredDocumentsFast(repo)
+  return repo
 }

@@ -16,7 +16,7 @@
 import type { AutomergeUrl, DocHandle, DocumentId, Repo } from '@automerge/automerge-repo'
 import { isValidAutomergeUrl } from '@automerge/automerge-repo'
 import { next as Automerge } from '@automerge/automerge/slim'
-import { automergeSyncPlugin } from '@automerge/automerge-codemirror'
+import type { automergeSyncPlugin as SyncPlugin } from '@automerge/automerge-codemirror'
 import type { Extension } from '@codemirror/state'
 import type { NotesDoc, PodDoc } from '../../schema/podDocument.ts'
 import type { ShareRules } from './shareRules.ts'
@@ -189,7 +189,12 @@ function firstNotesChange(seed: Uint8Array, input: { meetingId: string; podId: s
   return Automerge.save(doc)
 }
 
-function bind(handle: DocHandle<NotesDoc>, repo: Repo, by: () => string | null): NotesBinding {
+function bind(
+  handle: DocHandle<NotesDoc>,
+  repo: Repo,
+  automergeSyncPlugin: typeof SyncPlugin,
+  by: () => string | null,
+): NotesBinding {
   // The editor's edits carry who typed them (the pod's history names them); the plugin sees
   // only the part of a handle it uses.
   const authored = {
@@ -308,8 +313,10 @@ export function createNotesStore(
           if (typeof doc.text !== 'string') doc.text = ''
         })
       }
+      // CodeMirror's side of the binding loads with the first notes opened, not with the app.
+      const { automergeSyncPlugin } = await import('@automerge/automerge-codemirror')
       let author: string | null = null
-      return bind(handle, repo, () => (author ??= authorOf(podUrl)))
+      return bind(handle, repo, automergeSyncPlugin, () => (author ??= authorOf(podUrl)))
     },
 
     async edits(podUrl, meetings, limit = 40) {

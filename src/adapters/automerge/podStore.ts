@@ -36,6 +36,11 @@ export type PodState =
       readOnly: boolean
       /** Attendance marks two devices set differently while apart (the latest meetings). */
       disagreements: AttendanceDisagreement[]
+      /**
+       * Set while the view is the copy cached on this device (podViewCache.ts) and the document
+       * itself is still opening: show it, say "Opening…", and let edits wait for the document.
+       */
+      opening?: true
     }
 
 export interface PodStore {

@@ -32,3 +32,16 @@ export function PodNotReady(props: { state: Exclude<PodState, { status: 'ready' 
     </section>
   )
 }
+
+/**
+ * While a pod is shown from the copy this device kept and its document is still opening: says
+ * so, and that what the person does now is kept and applied once it has opened.
+ */
+export function PodOpening() {
+  return (
+    <p className="banner" role="status" data-testid="pod-opening">
+      Opening… This is the pod as this device last saw it; anything you change now is applied once
+      it has opened.
+    </p>
+  )
+}

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react'
 import type { PodDoc } from '../../schema/podDocument.ts'
 import { usePod } from '../../hooks/usePod.ts'
 import { podPath } from './paths.ts'
-import { PodNotReady } from './PodNotReady.tsx'
+import { PodNotReady, PodOpening } from './PodNotReady.tsx'
 
 /**
  * The frame of a screen inside one pod (rhythm, knowledge, vitality …): opens the pod, says so
@@ -22,6 +22,7 @@ export function PodScreenFrame(props: {
         <a href={podPath(props.url)}>← {state.view.pod.name}</a>
       </p>
       <h1>{props.title}</h1>
+      {state.opening === true && <PodOpening />}
       {state.readOnly && (
         <p className="banner" role="status">
           This pod was saved by a newer version of Tend, so this device shows it read-only.

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react'
+import { useEffect, useState, type FormEvent } from 'react'
 import type { PodKind } from '../../schema/podDocument.ts'
 import { POD_KINDS } from '../../schema/podDocument.ts'
 import type { DeviceProfile } from '../../adapters/device/deviceStore.ts'
@@ -12,6 +12,11 @@ import { SamplePodButton } from './SamplePodButton.tsx'
 /** The pods on this device, and the form to start a new one. */
 export function PodList(props: { profile: DeviceProfile; onOpen: (url: string) => void }) {
   const pods = usePodList()
+  const listed = pods !== null
+  useEffect(() => {
+    // For `npm run bench`: the list painted, to compare with the wasm being ready.
+    if (listed) performance.mark('tend:pods-listed')
+  }, [listed])
   return (
     <>
       <section aria-labelledby="pods-heading">

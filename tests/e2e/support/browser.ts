@@ -38,6 +38,8 @@ export async function launchDevice(
     extraArgs?: string[]
     /** The device's time zone (a fixed one for tests that read dates). */
     timezoneId?: string
+    /** 'block' keeps the service worker out, so `page.route` sees every request of the app. */
+    serviceWorkers?: 'allow' | 'block'
   } = {},
 ): Promise<Device> {
   const profileDir = options.profileDir ?? mkdtempSync(join(tmpdir(), 'tend-profile-'))
@@ -47,6 +49,7 @@ export async function launchDevice(
     headless: true,
     viewport: { width: 412, height: 915 },
     ...(options.timezoneId === undefined ? {} : { timezoneId: options.timezoneId }),
+    ...(options.serviceWorkers === undefined ? {} : { serviceWorkers: options.serviceWorkers }),
   })
   const page = context.pages()[0] ?? (await context.newPage())
   page.on('pageerror', (error) => console.error(`[page error] ${error.message}`))
