@@ -193,7 +193,9 @@ export function createPodStore(
       const handle =
         documentId === undefined
           ? repo.create<PodDoc>()
-          : repo.import<PodDoc>(Automerge.save(Automerge.init<PodDoc>()), {
+          : // An empty change, not an empty document: importing a document with no change
+            // leaves the handle loading for good (nothing changed, so it never reads as ready).
+            repo.import<PodDoc>(Automerge.save(Automerge.emptyChange(Automerge.init<PodDoc>())), {
               docId: documentId as DocumentId,
             })
       let result: ReturnType<typeof init> | undefined

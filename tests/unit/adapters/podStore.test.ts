@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it, vi } from 'vitest'
 import { Repo, type PeerId } from '@automerge/automerge-repo'
-import { createPodStore, type PodState } from '../../../src/adapters/automerge/podStore.ts'
+import {
+  createPodStore,
+  podKeyOf,
+  type PodState,
+} from '../../../src/adapters/automerge/podStore.ts'
+import { founderPodKey } from '../../../src/adapters/crypto/podKeyring.ts'
 import { ShareRules } from '../../../src/adapters/automerge/shareRules.ts'
 import { initPod } from '../../../src/domain/pods.ts'
 import { addMember } from '../../../src/domain/members.ts'
@@ -44,6 +49,21 @@ describe('pod store', () => {
     })
     const state = await nextState(pods, url, 'ready')
     expect(state.status === 'ready' && state.view.members[founderId]?.name).toBe('Amara')
+  })
+
+  it('creates a pod under a given key (a founder key) that opens ready, as a new one does', async () => {
+    const { pods } = store()
+    const ctx = testContext()
+    const key = founderPodKey('device-key-text', 'nonce')
+    const { url, result: founderId } = await pods.create((doc) => {
+      const id = initPod(doc, input, ctx)
+      trustMembersAsLegacy(doc)
+      return id
+    }, key)
+    expect(podKeyOf(url)).toBe(key)
+    const state = await nextState(pods, url, 'ready')
+    expect(state.status === 'ready' && state.view.members[founderId]?.name).toBe('Amara')
+    expect(pods.peek(url)?.members[founderId]?.name).toBe('Amara')
   })
 
   it('applies a command and reports the new view', async () => {
