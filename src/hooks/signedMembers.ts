@@ -10,6 +10,7 @@ import { podKeyOf } from '../adapters/automerge/podStore.ts'
 import { signMemberChanges, verifiedPodOf } from '../adapters/crypto/podKeyring.ts'
 import type { DeviceKeys } from '../adapters/crypto/deviceIdentity.ts'
 import { useServices, type TendServices } from './services.ts'
+import { refuseIfReadOnly } from './podAccess.ts'
 
 type Signed = { change: MemberChange; signature: string }[]
 
@@ -49,20 +50,22 @@ export async function signCommand<T>(
 /**
  * Applies a command that may change the member list, signed by this device: every member
  * created, field changed and device listed carries this device's signature
- * (memberSignatures.ts), so every member's device counts it. Rejects with the command's error,
- * leaving the pod unchanged.
+ * (memberSignatures.ts), so every member's device counts it — at `context`'s time (now, unless
+ * given). Rejects with the command's error, leaving the pod unchanged, or with a plain refusal
+ * on a device removed from the pod.
  */
 export async function changeMembers<T>(
   services: TendServices,
   url: string,
   command: (doc: PodDoc, ctx: CommandContext) => T,
+  context: CommandContext = services.context(),
 ): Promise<T> {
+  await refuseIfReadOnly(services, url)
   const raw = services.pods.peek(url)
   if (raw === null) throw new Error('This pod is not open on this device yet.')
   const podKey = podKeyOf(url)
   const { view } = await verifiedPodOf(raw, podKey)
-  const ctx = services.context()
-  const { signed, replay } = await signCommand(podKey, services.deviceKeys, view, ctx, command)
+  const { signed, replay } = await signCommand(podKey, services.deviceKeys, view, context, command)
   return services.pods.change(url, (doc) => {
     const result = command(doc, replay)
     recordMemberChanges(doc, signed)

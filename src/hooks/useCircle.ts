@@ -6,6 +6,7 @@ import { markStarted, setNotesUrl, startAdHocCircle } from '../domain/meetings.t
 import { startSlotMeeting } from '../domain/rhythm.ts'
 import { usePodEntry } from './useDeviceData.ts'
 import { useServices } from './services.ts'
+import { refuseIfReadOnly } from './podAccess.ts'
 
 /** The member this device acts as in a pod: its recorded member id, else the member listing its key. */
 export function useMyMemberId(url: string, view: PodDoc | null): string | null {
@@ -39,9 +40,11 @@ export type StartTarget =
  * first start records who started it and when. Resolves to the meeting's id.
  */
 export function useStartCircle(url: string): (target: StartTarget) => Promise<string> {
-  const { pods, notes, context, deviceKeys, device } = useServices()
+  const services = useServices()
+  const { pods, notes, context, deviceKeys, device } = services
   return useCallback(
     async (target) => {
+      await refuseIfReadOnly(services, url)
       const ctx = context()
       let id: string
       if (target.kind === 'meeting') id = target.meetingId
@@ -74,7 +77,7 @@ export function useStartCircle(url: string): (target: StartTarget) => Promise<st
       }
       return id
     },
-    [pods, notes, context, url, device, deviceKeys],
+    [services, pods, notes, context, url, device, deviceKeys],
   )
 }
 

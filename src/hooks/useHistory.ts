@@ -3,6 +3,7 @@ import type { HistoryEvent } from '../adapters/automerge/podHistory.ts'
 import type { NotesEdit, NotesVersion } from '../adapters/automerge/notesStore.ts'
 import type { PodDoc } from '../schema/podDocument.ts'
 import { useServices } from './services.ts'
+import { refuseIfReadOnly } from './podAccess.ts'
 
 /** The meetings whose notes the pod's history reads (the most recent ones with notes). */
 const NOTES_IN_HISTORY = 24
@@ -48,7 +49,8 @@ export function usePodHistory(
   view: PodDoc,
   open: boolean,
 ): { events: HistoryEntry[] | null; restore: (entry: HistoryEntry) => Promise<void> } {
-  const { pods, notes } = useServices()
+  const services = useServices()
+  const { pods, notes } = services
   const [podEvents, setPodEvents] = useState<HistoryEvent[] | null>(null)
   const [notesEdits, setNotesEdits] = useState<NotesEdit[]>([])
   // Restoring notes changes no pod field: the history is read again after it all the same.
@@ -80,11 +82,12 @@ export function usePodHistory(
   )
   const restore = useCallback(
     async (entry: HistoryEntry) => {
+      await refuseIfReadOnly(services, url)
       if (entry.notesOf === null) await pods.restore(url, entry.before)
       else await notes.restoreVersion(entry.notesOf.notesUrl, url, entry.before)
       setRound((n) => n + 1)
     },
-    [pods, notes, url],
+    [services, pods, notes, url],
   )
   return { events: open ? events : null, restore }
 }
@@ -99,7 +102,8 @@ export function useNotesVersions(
   bringBack: (heads: readonly string[]) => Promise<void>
   refresh: () => void
 } {
-  const { notes } = useServices()
+  const services = useServices()
+  const { notes } = services
   const [versions, setVersions] = useState<NotesVersion[] | null>(null)
   const [round, setRound] = useState(0)
   useEffect(() => {
@@ -112,10 +116,11 @@ export function useNotesVersions(
   }, [notes, notesUrl, podUrl, open, round])
   const bringBack = useCallback(
     async (heads: readonly string[]) => {
+      await refuseIfReadOnly(services, podUrl)
       await notes.restoreVersion(notesUrl, podUrl, heads)
       setRound((n) => n + 1)
     },
-    [notes, notesUrl, podUrl],
+    [services, notes, notesUrl, podUrl],
   )
   return { versions: open ? versions : null, bringBack, refresh: () => setRound((n) => n + 1) }
 }

@@ -12,6 +12,7 @@ import { setMemberStatus } from '../domain/members.ts'
 import { keyStateOf, signConfirmation, signRemoval } from '../adapters/crypto/podKeyring.ts'
 import { useServices } from './services.ts'
 import { changeMembers } from './signedMembers.ts'
+import { changePod } from './podAccess.ts'
 
 /** The pod's signed membership (removals, pending removals, what was ignored); null while read. */
 export function useKeyState(url: string, view: PodDoc): KeyState | null {
@@ -58,22 +59,29 @@ export function useMembership(url: string): MembershipCommands {
       const requestedBy = services.deviceKeys.publicKeyText
       const how = checkRemoval(view, state, { memberId, deviceKey, requestedBy })
       const ring = { keys: services.deviceKeys, sealing: await services.device.sealingKeys() }
-      const { now, newId } = services.context()
+      const ctx = services.context()
+      // Leaving is one change: the removal and the (signed) status, so whoever receives one
+      // has both. The status is signed while this device still counts as a member's: the
+      // removal takes effect a moment (1 ms) after it, else every device would read the status
+      // change as made by a removed device and list it as ignored.
       const removal = await signRemoval(podKey, ring, {
-        id: newId(),
+        id: ctx.newId(),
         memberId,
         deviceKey,
-        now,
+        now: leaving ? ctx.now + 1 : ctx.now,
         epochSeen: state.current.epoch,
       })
-      // Leaving is one change: the removal and the (signed) status, so whoever receives one
-      // has both.
       if (leaving)
-        await changeMembers(services, url, (doc, ctx) => {
-          recordRemoval(doc, removal)
-          setMemberStatus(doc, memberId, 'left', ctx)
-        })
-      else await services.pods.change(url, (doc) => recordRemoval(doc, removal))
+        await changeMembers(
+          services,
+          url,
+          (doc, at) => {
+            recordRemoval(doc, removal)
+            setMemberStatus(doc, memberId, 'left', at)
+          },
+          ctx,
+        )
+      else await changePod(services, url, (doc) => recordRemoval(doc, removal))
       return how
     },
     [services, url],
@@ -93,7 +101,7 @@ export function useMembership(url: string): MembershipCommands {
         now,
         epochSeen: state.current.epoch,
       })
-      await services.pods.change(url, (doc) =>
+      await changePod(services, url, (doc) =>
         recordConfirmation(doc, removalId, services.deviceKeys.deviceId, confirmation),
       )
     },

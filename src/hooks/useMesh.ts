@@ -16,6 +16,7 @@ import { memberForDevice } from '../domain/podQueries.ts'
 import type { PodState } from '../adapters/automerge/podStore.ts'
 import { useServices } from './services.ts'
 import { deviceLabel } from './useCreatePod.ts'
+import { changePod } from './podAccess.ts'
 
 /** The mesh status of one pod, as the leader tab last published it; null before the first. */
 export function usePodMeshStatus(url: string): PodMeshStatus | null {
@@ -103,7 +104,7 @@ export function useMakeInvite(
       }
       const statement = new TextEncoder().encode(inviteStatement(podKeyOf(url), unsigned))
       const signature = await sign(services.deviceKeys, statement)
-      await services.pods.change(url, (doc) =>
+      await changePod(services, url, (doc) =>
         recordInvite(doc, { ...unsigned, signature, withdrawnAt: null }),
       )
       const invite: Invite = {

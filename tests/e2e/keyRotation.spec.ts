@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core'
 import { launchDevice, type Device } from './support/browser.ts'
 import { startTestHost } from './support/host.ts'
 import { addMember, createPod, memberRow, startAs } from './support/tend.ts'
+import { addNotesLine, notesLines } from './support/notes.ts'
 import {
   joinByInvite,
   makeInvite,
@@ -90,6 +91,17 @@ describe('removing a lost device rotates the pod’s keys', () => {
       .poll(() => phone.page.getByText('not yet ready for a new key').count(), { timeout: 30_000 })
       .toBe(0)
 
+    // A circle's notes reach the laptop before it is lost.
+    const NOTE = 'Ask Bo about the venue'
+    await phone.page.getByRole('button', { name: 'Start a circle now' }).click()
+    await phone.page.getByRole('textbox', { name: 'Circle notes' }).waitFor()
+    await addNotesLine(phone.page, NOTE)
+    const circleUrl = phone.page.url()
+    await laptop.page.goto(circleUrl)
+    await expect.poll(() => notesLines(laptop.page), { timeout: 60_000 }).toContain(NOTE)
+    await phone.page.goto(podUrl)
+    await laptop.page.goto(podUrl)
+
     // The laptop makes an invite before it is lost.
     const laptopLink = await makeInvite(laptop.page)
     const before = await podKeysOn(phone.page, docUrl)
@@ -151,6 +163,37 @@ describe('removing a lost device rotates the pod’s keys', () => {
     expect(await laptop.page.getByTestId('connected-with').textContent()).toBe(
       'Removed from this pod: this device no longer syncs with its members.',
     )
+
+    // Every screen of the pod on the laptop is read-only and says why, not just the pod's own:
+    // no way to propose a norm, and the circle's notes are kept as they were, whatever is typed.
+    await laptop.page.goto(`${podUrl}/norms`)
+    await laptop.page.getByRole('heading', { name: 'Norms', level: 1 }).waitFor()
+    await laptop.page.getByTestId('removed-notice').waitFor()
+    expect(await laptop.page.getByRole('region', { name: 'Propose a norm' }).count()).toBe(0)
+    expect(
+      await laptop.page
+        .getByRole('button', { name: 'Start the first norm-setting circle' })
+        .count(),
+    ).toBe(0)
+    expect(
+      await laptop.page.getByRole('button', { name: 'Start a proposal from this' }).count(),
+    ).toBe(0)
+    await laptop.page.goto(circleUrl)
+    await laptop.page.getByTestId('removed-notice').waitFor()
+    await expect.poll(() => notesLines(laptop.page)).toContain(NOTE)
+    const kept = await notesLines(laptop.page)
+    const notes = laptop.page.getByRole('textbox', { name: 'Circle notes' })
+    expect(await notes.getAttribute('contenteditable')).toBe('false')
+    await notes.click()
+    await laptop.page.keyboard.press('Control+End')
+    await laptop.page.keyboard.type(' — typed on the removed laptop')
+    await laptop.page.keyboard.press('Control+A')
+    await laptop.page.keyboard.press('Delete')
+    expect(await notesLines(laptop.page)).toEqual(kept)
+    // Nothing was kept either: the notes read the same once the laptop opens them again.
+    await laptop.page.reload()
+    await laptop.page.getByTestId('removed-notice').waitFor()
+    await expect.poll(() => notesLines(laptop.page)).toEqual(kept)
 
     // The invite the laptop made before the removal admits no one: the members' devices in the
     // old secret's room refuse it.

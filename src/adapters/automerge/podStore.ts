@@ -225,12 +225,21 @@ export function createPodStore(
       listener({ status: 'loading' })
       const follow = (handle: DocHandle<PodDoc>) => {
         void migrateIfNeeded(handle)
-        // Signatures are checked asynchronously: only the newest state is passed on.
+        // Signatures are checked asynchronously: only the newest state is passed on. Meanwhile
+        // the change shows at once with the member list last checked (never an unchecked
+        // entry), so what a person just did is on screen as they do it — a radio button they
+        // chose stays chosen — and the members follow once their signatures are checked.
         let latest = 0
+        let checkedMembers: PodDoc['members'] | null = null
         const onChange = () => {
           const mine = ++latest
+          const now = provenStateOf(handle)
+          if (now.status === 'ready' && checkedMembers !== null && !stopped)
+            listener({ ...now, view: { ...now.view, members: checkedMembers } })
           void verifiedStateOf(handle).then((state) => {
-            if (!stopped && mine === latest) listener(state)
+            if (stopped || mine !== latest) return
+            if (state.status === 'ready') checkedMembers = state.view.members
+            listener(state)
           })
         }
         handle.on('change', onChange)

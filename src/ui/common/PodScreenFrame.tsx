@@ -3,11 +3,13 @@ import type { PodDoc } from '../../schema/podDocument.ts'
 import { usePod } from '../../hooks/usePod.ts'
 import { podPath } from './paths.ts'
 import { PodNotReady, PodOpening } from './PodNotReady.tsx'
+import { RemovedNotice } from '../pods/MemberDevices.tsx'
 
 /**
  * The frame of a screen inside one pod (rhythm, knowledge, vitality …): opens the pod, says so
  * while it loads or is not here yet, and otherwise shows a way back to the pod, the screen's
- * heading and its content for the pod's view.
+ * heading and its content for the pod's view — read-only, and saying why, on a device removed
+ * from the pod or for a pod saved by a newer version.
  */
 export function PodScreenFrame(props: {
   url: string
@@ -23,7 +25,8 @@ export function PodScreenFrame(props: {
       </p>
       <h1>{props.title}</h1>
       {state.opening === true && <PodOpening />}
-      {state.readOnly && (
+      {state.readOnlyReason === 'removed' && <RemovedNotice url={props.url} />}
+      {state.readOnlyReason === 'newer-version' && (
         <p className="banner" role="status">
           This pod was saved by a newer version of Tend, so this device shows it read-only.
         </p>

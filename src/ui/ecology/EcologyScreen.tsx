@@ -11,6 +11,7 @@ import {
 import { usePodList } from '../../hooks/useDeviceData.ts'
 import { usePodViews } from '../../hooks/usePodViews.ts'
 import { usePodCommand } from '../../hooks/usePod.ts'
+import { removedFrom } from '../../hooks/podAccess.ts'
 import { useNow } from '../../hooks/useNow.ts'
 import { formatDate, messageOf } from '../common/labels.ts'
 import { podPath } from '../common/paths.ts'
@@ -33,6 +34,8 @@ export function EcologyScreen() {
   const pods = usePodViews(urls)
   const now = useNow(60_000, pods)
   if (list === null) return <p>Opening your pods…</p>
+  // Pods this device was removed from stay readable here, but take no edits.
+  const removed = new Set(list.filter(removedFrom).map((p) => p.url))
   const reading = readEcology(
     pods.map((p) => p.view),
     [],
@@ -120,14 +123,17 @@ export function EcologyScreen() {
           </ul>
         )}
       </section>
-      <OutsideRelationships pods={pods} />
+      <OutsideRelationships pods={pods} removed={removed} />
     </>
   )
 }
 
-function OutsideRelationships(props: { pods: { url: string; view: PodDoc }[] }) {
+function OutsideRelationships(props: {
+  pods: { url: string; view: PodDoc }[]
+  removed: ReadonlySet<string>
+}) {
   const [podUrl, setPodUrl] = useState('')
-  const writable = props.pods
+  const writable = props.pods.filter((p) => !props.removed.has(p.url))
   const chosen = writable.find((p) => p.url === podUrl) ?? writable[0]
   const all = props.pods.flatMap((p) =>
     Object.values(p.view.outsideRelationships ?? {}).map((r) => ({ ...r, pod: p })),
@@ -149,6 +155,7 @@ function OutsideRelationships(props: { pods: { url: string; view: PodDoc }[] }) 
                 url={r.pod.url}
                 podName={r.pod.view.pod.name}
                 relationship={r}
+                readOnly={props.removed.has(r.pod.url)}
               />
             ))}
         </ul>
@@ -175,6 +182,7 @@ function OutsideItem(props: {
     startedAt: number
     endedAt: number | null
   }
+  readOnly: boolean
 }) {
   const run = usePodCommand(props.url)
   const r = props.relationship
@@ -204,16 +212,18 @@ function OutsideItem(props: {
           <a href={podPath(props.url)}>{props.podName}</a>
         </span>
       </p>
-      <div className="actions">
-        {r.endedAt === null && (
-          <button type="button" onClick={() => void act('end')} aria-label={`End ${label}`}>
-            End
+      {!props.readOnly && (
+        <div className="actions">
+          {r.endedAt === null && (
+            <button type="button" onClick={() => void act('end')} aria-label={`End ${label}`}>
+              End
+            </button>
+          )}
+          <button type="button" onClick={() => void act('remove')} aria-label={`Remove ${label}`}>
+            Remove
           </button>
-        )}
-        <button type="button" onClick={() => void act('remove')} aria-label={`Remove ${label}`}>
-          Remove
-        </button>
-      </div>
+        </div>
+      )}
       {error !== null && (
         <p className="error" role="alert">
           {error}

@@ -20,7 +20,6 @@ import { DisagreementNotice } from '../circle/DisagreementNotice.tsx'
 import { InvitePanel } from './InvitePanel.tsx'
 import { IgnoredMembership, MemberDevices, RemovedNotice } from './MemberDevices.tsx'
 import { useKeyState } from '../../hooks/useMembership.ts'
-import { usePodEntry } from '../../hooks/useDeviceData.ts'
 import { InsightNav } from '../vitality/InsightNav.tsx'
 import { RemovePodFromDevice, SavePodCopy } from './PodFileActions.tsx'
 import { PodHistory } from './PodHistory.tsx'
@@ -61,10 +60,8 @@ function ReadyPod(props: {
   myName: string
 }) {
   const { view, problems, disagreements } = props.state
-  const entry = usePodEntry(props.url)
-  // A device removed from the pod keeps its copy, read-only: it can no longer share changes.
-  const removed = entry?.removed != null
-  const readOnly = props.state.readOnly || removed
+  // Read-only for a newer version's pod, or on a device removed from it (usePod decides).
+  const { readOnly } = props.state
   const keyState = useKeyState(props.url, view)
   return (
     <>
@@ -75,7 +72,7 @@ function ReadyPod(props: {
         {view.pod.purpose !== '' && <p className="purpose">{view.pod.purpose}</p>}
         {props.state.opening === true && <PodOpening />}
         <PodDetails url={props.url} view={view} readOnly={readOnly} />
-        {props.state.readOnly && (
+        {props.state.readOnlyReason === 'newer-version' && (
           <p className="banner" role="status">
             This pod was saved by a newer version of Tend, so this device shows it read-only. Update
             Tend to make changes.

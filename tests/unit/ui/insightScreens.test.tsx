@@ -60,7 +60,7 @@ function setUp() {
   const saved: Saved[] = []
   const services = {
     pods,
-    device: { getPod: async () => null, updatePod: async () => {} },
+    device: { getPod: async () => null, updatePod: async () => {}, subscribe: () => () => {} },
     readNotesText: createNotesTextReader(repo, 300),
     saveTextFile: (filename: string, text: string, mimeType: string) =>
       saved.push({ filename, text, mimeType }),
