@@ -121,7 +121,7 @@ export function deferredPodStore(options: DeferredPodStoreOptions): PodStore {
         detach()
       }
     },
-    create: async (init) => (await live).create(init),
+    create: async (init, documentId) => (await live).create(init, documentId),
     change: async (url, command) => (await live).change(url, command),
     flush: later((s) => s.flush),
     exportBytes: later((s) => s.exportBytes),

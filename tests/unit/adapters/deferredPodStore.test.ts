@@ -150,3 +150,21 @@ describe('deferredPodStore', () => {
     expect(store.history(URL)).toBeNull()
   })
 })
+
+describe('creating a pod through the deferred store', () => {
+  // Regression: the deferred store dropped the founder's derived key, so every pod made in the
+  // app had a random one and its founder's signed membership proved nothing (no member showed).
+  it('passes the founder’s key for the new pod on to the live store', async () => {
+    const asked: (string | undefined)[] = []
+    const live = {
+      create: async (init: (doc: PodDoc) => unknown, documentId?: string) => {
+        asked.push(documentId)
+        return { url: `automerge:${documentId ?? 'random'}`, result: init(viewNamed('New')) }
+      },
+    } as unknown as PodStore
+    const store = deferredPodStore({ live: Promise.resolve(live), cache: memoryPodViewCache() })
+    const made = await store.create(() => 'done', 'derivedKey')
+    expect(asked).toEqual(['derivedKey'])
+    expect(made).toEqual({ url: 'automerge:derivedKey', result: 'done' })
+  })
+})
