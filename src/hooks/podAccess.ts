@@ -52,12 +52,27 @@ export function podScreenState(
 }
 
 /**
+ * Whether each pod's record said this device was removed, as its screens last read it (see
+ * `noteEntry`): a command then decides at once, without reading storage first. A read before
+ * the change kept a chosen radio button unchosen for a moment (the screen redrew from the pod
+ * before the change was made), so a person's tap seemed not to take.
+ */
+const removedAsShown = new Map<string, boolean>()
+
+/** Records what a pod's screens read of this device's record of the pod. */
+export function noteEntry(url: string, entry: PodEntry | null | undefined): void {
+  if (entry !== undefined) removedAsShown.set(url, removedFrom(entry))
+}
+
+/**
  * Rejects with a plain message when this device may not change the pod (see `readOnlyReasonOf`);
- * every command of the hooks layer goes through it before writing.
+ * every command of the hooks layer goes through it before writing. Decides from the record as
+ * the pod's screens last read it, else reads it.
  */
 export async function refuseIfReadOnly(services: TendServices, url: string): Promise<void> {
-  const entry = await services.device.getPod(url)
-  if (removedFrom(entry)) throw new Error(REMOVED_REFUSAL)
+  const shown = removedAsShown.get(url)
+  const removed = shown ?? removedFrom(await services.device.getPod(url))
+  if (removed) throw new Error(REMOVED_REFUSAL)
 }
 
 /** `pods.change` for the hooks: refused on a device removed from the pod (`refuseIfReadOnly`). */

@@ -4,7 +4,7 @@ import type { PodDoc } from '../schema/podDocument.ts'
 import type { CommandContext } from '../domain/commandContext.ts'
 import { useServices } from './services.ts'
 import { usePodEntry } from './useDeviceData.ts'
-import { changePod, podScreenState, type PodScreenState } from './podAccess.ts'
+import { changePod, noteEntry, podScreenState, type PodScreenState } from './podAccess.ts'
 
 /**
  * Follows one pod as a parsed view. Opens from this device's storage; never waits for peers.
@@ -15,6 +15,7 @@ export function usePod(url: string): PodScreenState {
   const [state, setState] = useState<PodState>({ status: 'loading' })
   useEffect(() => pods.watch(url, setState), [pods, url])
   const entry = usePodEntry(url)
+  useEffect(() => noteEntry(url, entry), [url, entry])
   // Keep the pod list's cached name in step with the document (the live one, never a copy).
   const name = state.status === 'ready' && state.opening !== true ? state.view.pod.name : null
   useEffect(() => {
