@@ -73,15 +73,16 @@ async function typeInNotes(page: Page, text: string): Promise<void> {
   await page.keyboard.type(text, { delay: KEY_DELAY_MS })
 }
 
-async function waitConnected(page: Page, names: string[]): Promise<void> {
+/** Waits until the author's notes say every peer is in them too (presence over the mesh). */
+async function waitInNotes(page: Page, names: string[]): Promise<void> {
   await page.waitForFunction(
     (want) => {
-      const text = document.querySelector('[data-testid=connected-with]')?.textContent ?? ''
-      const got = /^Connected with (.*)\.$/.exec(text)?.[1]?.split(', ').sort().join('|') ?? ''
+      const text = document.querySelector('[data-testid=notes-presence]')?.textContent ?? ''
+      const got = /^Also in the notes: (.*)\.$/.exec(text)?.[1]?.split(', ').sort().join('|') ?? ''
       return got === want
     },
     [...names].sort().join('|'),
-    { timeout: 120_000, polling: 250 },
+    { timeout: 180_000, polling: 250 },
   )
 }
 
@@ -153,12 +154,12 @@ export async function benchTyping(appUrl: string): Promise<{ figures: Figure[]; 
     // Peers connected, all in the notes, idle.
     await Promise.all(peers.map((d) => d.page.goto(circleUrl)))
     const names = devices.map((_, i) => `Member ${i}`)
-    await waitConnected(
+    for (const d of peers)
+      await d.page.getByRole('textbox', { name: 'Circle notes' }).waitFor({ timeout: 180_000 })
+    await waitInNotes(
       page,
       names.filter((n) => n !== 'Member 0'),
     )
-    for (const d of peers)
-      await d.page.getByRole('textbox', { name: 'Circle notes' }).waitFor({ timeout: 120_000 })
     await observeKeys(page)
     await typeInNotes(page, typed(CHARS))
     const connected = await keysP95(page, CHARS + 1)

@@ -16,12 +16,12 @@
 import type { AutomergeUrl, DocHandle, DocumentId, Repo } from '@automerge/automerge-repo'
 import { isValidAutomergeUrl } from '@automerge/automerge-repo'
 import { next as Automerge } from '@automerge/automerge/slim'
-import { automergeSyncPlugin } from '@automerge/automerge-codemirror'
 import type { Extension } from '@codemirror/state'
 import type { NotesDoc, PodDoc } from '../../schema/podDocument.ts'
 import type { ShareRules } from './shareRules.ts'
 import { documentIdOf, meetingNotesSeed, notesDocumentIdOf, notesUrlOf } from './notesIdentity.ts'
 import { changeMessage, headsOf, readMessage } from './podHistory.ts'
+import { notesSyncPlugin, type TextHandle } from './notesSync.ts'
 
 /** The notes documents' schema version. */
 export const NOTES_SCHEMA_VERSION = 1
@@ -192,20 +192,29 @@ function firstNotesChange(seed: Uint8Array, input: { meetingId: string; podId: s
 function bind(handle: DocHandle<NotesDoc>, repo: Repo, by: () => string | null): NotesBinding {
   // The editor's edits carry who typed them (the pod's history names them); the plugin sees
   // only the part of a handle it uses.
-  const authored = {
+  const authored: TextHandle<NotesDoc> = {
     isReady: () => handle.isReady(),
     doc: () => handle.doc(),
-    change: (edit: (doc: Automerge.Doc<NotesDoc>) => void) =>
-      handle.change(edit, { message: changeMessage(by()) }),
-    on: (event: 'change', listener: () => void) => handle.on(event, listener),
-    off: (event: 'change', listener: () => void) => handle.off(event, listener),
+    change: (edit) => handle.change(edit, { message: changeMessage(by()) }),
+    changeAt(heads, edit) {
+      // Through `update`, with Automerge's own (hex) heads: no base58 round trip per keystroke.
+      let after: Automerge.Heads = heads
+      handle.update((doc) => {
+        const result = Automerge.changeAt(doc, heads, { message: changeMessage(by()) }, edit)
+        after = result.newHeads ?? heads
+        return result.newDoc
+      })
+      return after
+    },
+    on: (event, listener) => handle.on(event, listener),
+    off: (event, listener) => handle.off(event, listener),
   }
   return {
     currentText() {
       const text = (handle.doc() as Partial<NotesDoc> | undefined)?.text
       return typeof text === 'string' ? text : ''
     },
-    editorSync: automergeSyncPlugin({ handle: authored, path: ['text'] }),
+    editorSync: notesSyncPlugin({ handle: authored, path: ['text'] }),
     announce(who) {
       handle.broadcast({ type: 'tend-notes-here', memberId: who.memberId, name: who.name })
     },
@@ -223,6 +232,11 @@ function bind(handle: DocHandle<NotesDoc>, repo: Repo, by: () => string | null):
     onSaved(listener) {
       let timer: ReturnType<typeof setTimeout> | null = null
       let stopped = false
+      // Told only when it changes: not on every keystroke (each would re-render the notes).
+      let last: boolean | null = null
+      const tell = (saved: boolean) => {
+        if (saved !== last) listener((last = saved))
+      }
       const save = async () => {
         timer = null
         const heads = handle.heads().join(',')
@@ -232,18 +246,18 @@ function bind(handle: DocHandle<NotesDoc>, repo: Repo, by: () => string | null):
           return // Not saved: the storage problem is reported app-wide (reportingStorage.ts).
         }
         if (stopped) return
-        if (handle.heads().join(',') === heads) listener(true)
+        if (handle.heads().join(',') === heads) tell(true)
         else schedule()
       }
       const schedule = () => {
         if (timer === null) timer = setTimeout(() => void save(), SAVE_AFTER_MS)
       }
       const onChange = () => {
-        listener(false)
+        tell(false)
         schedule()
       }
       handle.on('heads-changed', onChange)
-      listener(true)
+      tell(true)
       return () => {
         stopped = true
         if (timer !== null) clearTimeout(timer)
