@@ -206,6 +206,6 @@ export async function benchTyping(appUrl: string): Promise<{ figures: Figure[]; 
     lines.push(`bare <textarea>: p95 ${bare.p95} ms (${bare.slow} of ${CHARS} keys ≥ 16 ms)`)
     return { figures, lines }
   } finally {
-    await Promise.all(devices.map((d) => d.destroy()))
+    await Promise.all(devices.map((d) => d.destroy().catch(() => undefined)))
   }
 }

@@ -209,12 +209,19 @@ function bind(handle: DocHandle<NotesDoc>, repo: Repo, by: () => string | null):
     on: (event, listener) => handle.on(event, listener),
     off: (event, listener) => handle.off(event, listener),
   }
+  // Keystrokes the editor holds that are not in the document yet (see notesSync.ts).
+  let typing = false
+  const typingListeners = new Set<() => void>()
+  const onTyped = (waiting: boolean) => {
+    typing = waiting
+    if (waiting) typingListeners.forEach((l) => l())
+  }
   return {
     currentText() {
       const text = (handle.doc() as Partial<NotesDoc> | undefined)?.text
       return typeof text === 'string' ? text : ''
     },
-    editorSync: notesSyncPlugin({ handle: authored, path: ['text'] }),
+    editorSync: notesSyncPlugin({ handle: authored, path: ['text'], onTyped }),
     announce(who) {
       handle.broadcast({ type: 'tend-notes-here', memberId: who.memberId, name: who.name })
     },
@@ -246,7 +253,7 @@ function bind(handle: DocHandle<NotesDoc>, repo: Repo, by: () => string | null):
           return // Not saved: the storage problem is reported app-wide (reportingStorage.ts).
         }
         if (stopped) return
-        if (handle.heads().join(',') === heads) tell(true)
+        if (!typing && handle.heads().join(',') === heads) tell(true)
         else schedule()
       }
       const schedule = () => {
@@ -257,11 +264,14 @@ function bind(handle: DocHandle<NotesDoc>, repo: Repo, by: () => string | null):
         schedule()
       }
       handle.on('heads-changed', onChange)
-      tell(true)
+      typingListeners.add(onChange)
+      tell(!typing)
+      if (typing) schedule()
       return () => {
         stopped = true
         if (timer !== null) clearTimeout(timer)
         handle.off('heads-changed', onChange)
+        typingListeners.delete(onChange)
       }
     },
   }

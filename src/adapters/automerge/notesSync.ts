@@ -6,9 +6,14 @@
  *   single editor transaction (the upstream plugin dispatched one transaction per patch, plus
  *   one for the selection: each moved the browser's selection and forced a layout — the biggest
  *   main-thread cost per keystroke in a profile with four peers typing).
- * - A keystroke made while remote changes wait to be shown is written at the heads the editor
- *   shows (`changeAt`), so its positions are the editor's; the waiting remote changes then
- *   arrive in the editor as the difference from there to the merged document.
+ * - Keystrokes are written to the document together, `LOCAL_EVERY_MS` after the first of them
+ *   (and before any remote change is shown, and when the editor closes): the keystroke itself
+ *   only updates the editor, and the document's change, its save and its sync to peers happen
+ *   once for several keystrokes, after the keystroke has been painted. `onTyped` is told at
+ *   at once, so "saved" is never claimed for text still waiting.
+ * - Keystrokes written while remote changes wait to be shown are written at the heads the
+ *   editor shows (`changeAt`), so their positions are the editor's; the waiting remote changes
+ *   then arrive in the editor as the difference from there to the merged document.
  */
 import { next as Automerge } from '@automerge/automerge/slim'
 import { Annotation, ChangeSet, type ChangeSpec, type Extension } from '@codemirror/state'
@@ -16,6 +21,9 @@ import { ViewPlugin, type EditorView, type ViewUpdate } from '@codemirror/view'
 
 /** How often waiting remote changes are shown: never more than one editor update per frame-ish. */
 const REMOTE_EVERY_MS = 50
+
+/** How long keystrokes wait to be written to the document together (a crash loses at most this). */
+const LOCAL_EVERY_MS = 100
 
 /** The part of a document handle the plugin uses (changes made through it carry their author). */
 export interface TextHandle<T> {
@@ -57,8 +65,10 @@ function specOf(
 export function notesSyncPlugin<T>(options: {
   handle: TextHandle<T>
   path: readonly string[]
+  /** Told when keystrokes start waiting to be written (true) and once they are written (false). */
+  onTyped?: (waiting: boolean) => void
 }): Extension {
-  const { handle, path } = options
+  const { handle, path, onTyped } = options
   if (!handle.isReady()) throw new Error('The notes must be ready before the editor binds them.')
   return ViewPlugin.fromClass(
     class {
@@ -71,16 +81,31 @@ export function notesSyncPlugin<T>(options: {
         handle.on('change', this.onChange)
       }
 
+      /** Keystrokes not yet written to the document, relative to the text at `shown`. */
+      typed: ChangeSet | null = null
+      localTimer: ReturnType<typeof setTimeout> | null = null
+
       update(update: ViewUpdate) {
-        const typed = update.transactions.filter(
-          (tr) => tr.annotation(reconcile) === undefined && !tr.changes.empty,
-        )
-        if (typed.length === 0) return
+        for (const tr of update.transactions) {
+          if (tr.annotation(reconcile) !== undefined || tr.changes.empty) continue
+          this.typed = this.typed === null ? tr.changes : this.typed.compose(tr.changes)
+        }
+        if (this.typed === null || this.localTimer !== null) return
+        this.localTimer = setTimeout(this.write, LOCAL_EVERY_MS)
+        onTyped?.(true)
+      }
+
+      /** Writes the waiting keystrokes to the document, as one change. */
+      write = () => {
+        if (this.localTimer !== null) clearTimeout(this.localTimer)
+        this.localTimer = null
+        const typed = this.typed
+        if (typed === null) return
+        this.typed = null
         const edit = (doc: Automerge.Doc<T>) => {
-          for (const tr of typed)
-            tr.changes.iterChanges((fromA, toA, fromB, _toB, inserted) => {
-              Automerge.splice(doc, path.slice(), fromB, toA - fromA, inserted.toString())
-            })
+          typed.iterChanges((fromA, toA, fromB, _toB, inserted) => {
+            Automerge.splice(doc, path.slice(), fromB, toA - fromA, inserted.toString())
+          })
         }
         this.writing = true
         try {
@@ -94,6 +119,7 @@ export function notesSyncPlugin<T>(options: {
         } finally {
           this.writing = false
         }
+        onTyped?.(false)
       }
 
       onChange = () => {
@@ -107,6 +133,7 @@ export function notesSyncPlugin<T>(options: {
       /** Shows every change the editor does not show yet, in one transaction. */
       show = () => {
         this.timer = null
+        this.write()
         const doc = handle.doc()
         const heads = Automerge.getHeads(doc)
         if (Automerge.equals(heads, this.shown)) return
@@ -126,6 +153,7 @@ export function notesSyncPlugin<T>(options: {
       }
 
       destroy() {
+        this.write()
         handle.off('change', this.onChange)
         if (this.timer !== null) clearTimeout(this.timer)
       }

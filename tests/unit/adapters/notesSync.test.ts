@@ -9,6 +9,7 @@ import type { NotesDoc } from '../../../src/schema/podDocument.ts'
 import { eventually } from '../support/screens.tsx'
 
 const views: EditorView[] = []
+type Binding = NonNullable<Awaited<ReturnType<ReturnType<typeof createNotesStore>['open']>>>
 afterEach(() => views.splice(0).forEach((v) => v.destroy()))
 
 async function setUp() {
@@ -37,7 +38,7 @@ async function setUp() {
     const theirs = A.change(A.clone(handle.doc(), { actor: 'beef'.repeat(8) }), edit)
     handle.update((doc) => A.merge(doc, theirs))
   }
-  return { handle, view, remote, updates }
+  return { handle, view, remote, updates, binding: binding as Binding }
 }
 
 describe('notes editor sync', () => {
@@ -55,11 +56,11 @@ describe('notes editor sync', () => {
     // The editor does not show "Bo: " yet; the person types after "one".
     expect(view.state.doc.toString()).toBe('one two')
     view.dispatch({ changes: { from: 3, insert: ',' } })
-    expect(handle.doc().text).toBe('Bo: one, two')
     await eventually(() => (view.state.doc.toString() === 'Bo: one, two' ? true : null))
+    expect(handle.doc().text).toBe('Bo: one, two')
     // Typed after that, at the merged text's positions.
     view.dispatch({ changes: { from: view.state.doc.length, insert: '!' } })
-    expect(handle.doc().text).toBe('Bo: one, two!')
+    await eventually(() => (handle.doc().text === 'Bo: one, two!' ? true : null))
     // Every keystroke still names who typed it.
     const mine = A.getAllChanges(handle.doc())
       .map((c) => A.decodeChange(c))
@@ -69,5 +70,28 @@ describe('notes editor sync', () => {
       { by: 'amara' },
       { by: 'amara' },
     ])
+  })
+
+  it('writes several keystrokes as one change, and never calls them saved while they wait', async () => {
+    const { handle, view, binding } = await setUp()
+    const said: boolean[] = []
+    const stop = binding.onSaved((saved) => said.push(saved))
+    const before = A.getAllChanges(handle.doc()).length
+    for (const ch of ' three')
+      view.dispatch({ changes: { from: view.state.doc.length, insert: ch } })
+    // Not in the document yet, and not called saved.
+    expect(handle.doc().text).toBe('one two')
+    expect(said).toEqual([true, false])
+    await eventually(() => (said.at(-1) === true ? true : null))
+    expect(handle.doc().text).toBe('one two three')
+    expect(A.getAllChanges(handle.doc()).length).toBe(before + 1)
+    stop()
+  })
+
+  it('writes waiting keystrokes when the editor closes', async () => {
+    const { handle, view } = await setUp()
+    view.dispatch({ changes: { from: 0, insert: 'zero ' } })
+    view.destroy()
+    expect(handle.doc().text).toBe('zero one two')
   })
 })
