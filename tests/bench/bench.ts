@@ -8,6 +8,7 @@
  *    through Tend's mesh adapter until both converge, against the size of the changes each
  *    side was missing, and the number of round trips.
  * 3. The time for one edit to reach every member of a 6-member mesh (real WebRTC in Chromium).
+ * 4. Typing in circle notes with peers connected and typing (tests/bench/typing.ts).
  *
  * Run inside a private network namespace as root (the command does it), on the build in
  * $TEND_BENCH_DIST (built with TEND_BENCH=1).
@@ -32,6 +33,7 @@ import { meshFigures } from './meshSpeed.ts'
 import { weeklyPod } from './weeklyPod.ts'
 import { openingFigures } from './opening.ts'
 import { saveFigures, targetTable } from './targets.ts'
+import { benchTyping } from './typing.ts'
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`
@@ -328,6 +330,11 @@ try {
   mesh.forEach((l) => console.log(l))
   console.log('\n## The mesh: frames per edit, catch-up bytes (in-memory rooms)\n')
   targetTable(await meshFigures()).forEach((l) => console.log(l))
+  console.log('\n## Typing in circle notes (Chromium, Event Timing)\n')
+  const typing = await benchTyping(host.url)
+  targetTable(typing.figures).forEach((l) => console.log(l))
+  typing.lines.forEach((l) => console.log(l))
+  saveFigures('build/bench/typing.json', typing.figures)
   console.log('\n---\nAll three tables, for the README:\n')
   console.log([...opening, '', ...catchUp, '', ...mesh].join('\n'))
 } finally {

@@ -16,12 +16,12 @@
 import type { AutomergeUrl, DocHandle, DocumentId, Repo } from '@automerge/automerge-repo'
 import { isValidAutomergeUrl } from '@automerge/automerge-repo'
 import { next as Automerge } from '@automerge/automerge/slim'
-import type { automergeSyncPlugin as SyncPlugin } from '@automerge/automerge-codemirror'
 import type { Extension } from '@codemirror/state'
 import type { NotesDoc, PodDoc } from '../../schema/podDocument.ts'
 import type { ShareRules } from './shareRules.ts'
 import { documentIdOf, meetingNotesSeed, notesDocumentIdOf, notesUrlOf } from './notesIdentity.ts'
 import { changeMessage, headsOf, readMessage } from './podHistory.ts'
+import type { notesSyncPlugin as SyncPlugin, TextHandle } from './notesSync.ts'
 
 /** The notes documents' schema version. */
 export const NOTES_SCHEMA_VERSION = 1
@@ -192,25 +192,41 @@ function firstNotesChange(seed: Uint8Array, input: { meetingId: string; podId: s
 function bind(
   handle: DocHandle<NotesDoc>,
   repo: Repo,
-  automergeSyncPlugin: typeof SyncPlugin,
+  notesSyncPlugin: typeof SyncPlugin,
   by: () => string | null,
 ): NotesBinding {
   // The editor's edits carry who typed them (the pod's history names them); the plugin sees
   // only the part of a handle it uses.
-  const authored = {
+  const authored: TextHandle<NotesDoc> = {
     isReady: () => handle.isReady(),
     doc: () => handle.doc(),
-    change: (edit: (doc: Automerge.Doc<NotesDoc>) => void) =>
-      handle.change(edit, { message: changeMessage(by()) }),
-    on: (event: 'change', listener: () => void) => handle.on(event, listener),
-    off: (event: 'change', listener: () => void) => handle.off(event, listener),
+    change: (edit) => handle.change(edit, { message: changeMessage(by()) }),
+    changeAt(heads, edit) {
+      // Through `update`, with Automerge's own (hex) heads: no base58 round trip per keystroke.
+      let after: Automerge.Heads = heads
+      handle.update((doc) => {
+        const result = Automerge.changeAt(doc, heads, { message: changeMessage(by()) }, edit)
+        after = result.newHeads ?? heads
+        return result.newDoc
+      })
+      return after
+    },
+    on: (event, listener) => handle.on(event, listener),
+    off: (event, listener) => handle.off(event, listener),
+  }
+  // Keystrokes the editor holds that are not in the document yet (see notesSync.ts).
+  let typing = false
+  const typingListeners = new Set<() => void>()
+  const onTyped = (waiting: boolean) => {
+    typing = waiting
+    if (waiting) typingListeners.forEach((l) => l())
   }
   return {
     currentText() {
       const text = (handle.doc() as Partial<NotesDoc> | undefined)?.text
       return typeof text === 'string' ? text : ''
     },
-    editorSync: automergeSyncPlugin({ handle: authored, path: ['text'] }),
+    editorSync: notesSyncPlugin({ handle: authored, path: ['text'], onTyped }),
     announce(who) {
       handle.broadcast({ type: 'tend-notes-here', memberId: who.memberId, name: who.name })
     },
@@ -228,6 +244,11 @@ function bind(
     onSaved(listener) {
       let timer: ReturnType<typeof setTimeout> | null = null
       let stopped = false
+      // Told only when it changes: not on every keystroke (each would re-render the notes).
+      let last: boolean | null = null
+      const tell = (saved: boolean) => {
+        if (saved !== last) listener((last = saved))
+      }
       const save = async () => {
         timer = null
         const heads = handle.heads().join(',')
@@ -237,22 +258,25 @@ function bind(
           return // Not saved: the storage problem is reported app-wide (reportingStorage.ts).
         }
         if (stopped) return
-        if (handle.heads().join(',') === heads) listener(true)
+        if (!typing && handle.heads().join(',') === heads) tell(true)
         else schedule()
       }
       const schedule = () => {
         if (timer === null) timer = setTimeout(() => void save(), SAVE_AFTER_MS)
       }
       const onChange = () => {
-        listener(false)
+        tell(false)
         schedule()
       }
       handle.on('heads-changed', onChange)
-      listener(true)
+      typingListeners.add(onChange)
+      tell(!typing)
+      if (typing) schedule()
       return () => {
         stopped = true
         if (timer !== null) clearTimeout(timer)
         handle.off('heads-changed', onChange)
+        typingListeners.delete(onChange)
       }
     },
   }
@@ -313,10 +337,10 @@ export function createNotesStore(
           if (typeof doc.text !== 'string') doc.text = ''
         })
       }
-      // CodeMirror's side of the binding loads with the first notes opened, not with the app.
-      const { automergeSyncPlugin } = await import('@automerge/automerge-codemirror')
       let author: string | null = null
-      return bind(handle, repo, automergeSyncPlugin, () => (author ??= authorOf(podUrl)))
+      // CodeMirror's side of the binding loads with the first notes opened, not with the app.
+      const { notesSyncPlugin } = await import('./notesSync.ts')
+      return bind(handle, repo, notesSyncPlugin, () => (author ??= authorOf(podUrl)))
     },
 
     async edits(podUrl, meetings, limit = 40) {

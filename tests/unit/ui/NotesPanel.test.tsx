@@ -47,7 +47,8 @@ describe('NotesPanel', () => {
     act(() =>
       view.dispatch({ changes: { from: view.state.doc.length, insert: ', then a breath' } }),
     )
-    expect(handle.doc().text).toBe('Opening words, then a breath')
+    // (written to the document shortly after, several keystrokes together)
+    await eventually(() => (handle.doc().text === 'Opening words, then a breath' ? true : null))
     const typed = A.decodeChange(A.getLastLocalChange(handle.doc())!)
     expect(JSON.parse(typed.message ?? 'null')).toEqual({ by: 'amara' })
 
