@@ -61,7 +61,12 @@ export async function changeMembers<T>(
   context: CommandContext = services.context(),
 ): Promise<T> {
   await refuseIfReadOnly(services, url)
-  const raw = services.pods.peek(url)
+  // A pod still opening (its cached view shown) is signed against the live document: wait for it.
+  let raw = services.pods.peek(url)
+  if (raw === null) {
+    await services.pods.keepOpen(url)
+    raw = services.pods.peek(url)
+  }
   if (raw === null) throw new Error('This pod is not open on this device yet.')
   const podKey = podKeyOf(url)
   const { view } = await verifiedPodOf(raw, podKey)
