@@ -1,9 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, it } from 'vitest'
 import { waitForServiceWorker, type Device } from '../e2e/support/browser.ts'
 import { createPod, startAs } from '../e2e/support/tend.ts'
 import { joinByInvite, makeInvite, waitConnectedWith } from '../e2e/support/sync.ts'
 import { bringBack, type MemberLink } from '../e2e/support/networkCut.ts'
-import { comeBackRounds, cutThreeTimes, keepComeBackFigures } from '../e2e/support/comeBack.ts'
+import {
+  comeBackRounds,
+  cutThreeTimes,
+  keepComeBackFigures,
+  waitForFullMesh,
+} from '../e2e/support/comeBack.ts'
 import { Coturn, launchInHome, startCommunityHost, type CommunityHost } from './support.ts'
 
 // Coming back across homes: Amara and Bo behind cone NATs (a direct path), Cy behind a
@@ -62,18 +67,7 @@ describe('members in different homes who lose the network', () => {
       await d.page.getByRole('textbox', { name: 'Circle notes' }).waitFor({ timeout: 60_000 })
     }
     // Everyone reaches everyone before the first cut (Cy through the relay).
-    for (const [d, others] of [
-      [a, ['Bo', 'Cy']],
-      [b, ['Amara', 'Cy']],
-      [c, ['Amara', 'Bo']],
-    ] as const)
-      await expect
-        .poll(() => d.page.getByTestId('circle-reach').textContent(), { timeout: 90_000 })
-        .toMatch(
-          new RegExp(
-            `^● In sync with (${others.join(', ')}|${[...others].reverse().join(', ')})\\.$`,
-          ),
-        )
+    await waitForFullMesh({ a, b, c }, 90_000, 'before the first cut')
 
     const rounds = await cutThreeTimes({
       members: { a, b, c },

@@ -18,6 +18,25 @@ export const FULL_MESH = {
   Cy: /^● In sync with (Amara, Bo|Bo, Amara)\.$/,
 }
 
+/** Waits until each member's circle screen says it reaches both others (`FULL_MESH`). */
+export async function waitForFullMesh(
+  members: { a: Device; b: Device; c: Device },
+  timeout: number,
+  when: string,
+): Promise<void> {
+  for (const [name, d] of [
+    ['Amara', members.a],
+    ['Bo', members.b],
+    ['Cy', members.c],
+  ] as const)
+    await expect
+      .poll(() => d.page.getByTestId('circle-reach').textContent(), {
+        timeout,
+        message: `${name}'s device reaches both others, ${when}`,
+      })
+      .toMatch(FULL_MESH[name])
+}
+
 /** Waits until `device`'s notes hold every line of `lines` (among others). */
 export function waitForLines(device: Device, lines: string[], timeout: number): Promise<void> {
   return expect
@@ -125,17 +144,7 @@ export async function cutThreeTimes(options: ComeBackOptions): Promise<ComeBackR
     const cySyncedMs = Date.now() - cBack
     // Every member reaches every other again — Bo and Cy, who were both cut, too (not only
     // through Amara).
-    for (const [name, d] of [
-      ['Amara', a],
-      ['Bo', b],
-      ['Cy', c],
-    ] as const)
-      await expect
-        .poll(() => reach(d.page), {
-          timeout: options.fullMeshWithinMs,
-          message: `${name}'s device reaches both others, round ${round}`,
-        })
-        .toMatch(FULL_MESH[name])
+    await waitForFullMesh(options.members, options.fullMeshWithinMs, `round ${round}`)
     const fullMeshMs = Date.now() - cBack
     trace(`TEST round ${round}: Cy synced ${cySyncedMs}, full mesh ${fullMeshMs}`)
     rounds.push({ round, boSyncedMs, cySyncedMs, fullMeshMs })
