@@ -4,9 +4,8 @@
  * 1. Opening a pod from IndexedDB in Chromium to first render, against a bare Automerge.load
  *    of the same bytes in the same browser, for pods of 1, 3 and 5 years of weekly history
  *    (12 members; generated with the domain commands).
- * 2. Sync after two members each made a week of edits apart (300 changes each): bytes sent
- *    through Tend's mesh adapter until both converge, against the size of the changes each
- *    side was missing, and the number of round trips.
+ * 2. The mesh (meshSpeed.ts): frames per edit at 6 and 12 members, and bytes sent to catch up
+ *    after 1 + 1, 5 + 5 and a week (300 + 300) of changes apart, against the changes missing.
  * 3. The time for one edit to reach every member of a 6-member mesh (real WebRTC in Chromium).
  * 4. Typing in circle notes with peers connected and typing (tests/bench/typing.ts).
  *
@@ -16,15 +15,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import * as A from '@automerge/automerge'
-import { Repo, type PeerId } from '@automerge/automerge-repo'
-import type { PodDoc } from '../../src/schema/podDocument.ts'
-import type { CommandContext } from '../../src/domain/commandContext.ts'
-import { initPod } from '../../src/domain/pods.ts'
-import { addCheckIn, scheduleMeeting } from '../../src/domain/meetings.ts'
 import { startHost } from '../../src/signal/server.ts'
-import { TendMeshAdapter, type Admission } from '../../src/adapters/network/meshAdapter.ts'
-import { MemoryRoomHub } from '../unit/support/memoryRooms.ts'
 import { launchDevice, type Device } from '../e2e/support/browser.ts'
 import { addMember as addMemberInUi, createPod, memberRow, startAs } from '../e2e/support/tend.ts'
 import { makeInvite } from '../e2e/support/sync.ts'
@@ -114,138 +105,8 @@ async function benchOpening(appUrl: string): Promise<string[]> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 2. Catching up after a week apart
+// 2. Catching up: in meshSpeed.ts (1 + 1, 5 + 5 and a week apart, 300 + 300)
 
-const admitAll: Admission = {
-  credentials: async () => null,
-  sign: async (_p, nonce) => nonce,
-  verify: async (_p, claim) => claim.signature === claim.nonce,
-}
-
-async function benchCatchUp(): Promise<string[]> {
-  const hub = new MemoryRoomHub()
-  const frames: { from: string; bytes: number }[] = []
-  hub.filter = (from, _to, data) => {
-    frames.push({ from, bytes: data.byteLength })
-    return true
-  }
-  const POD = 'bench'
-  const make = () => {
-    const adapter = new TendMeshAdapter({
-      openRoom: hub.open,
-      admission: admitAll,
-      readyGraceMs: 50,
-    })
-    adapter.addPod(POD)
-    return adapter
-  }
-  // Both start from the same pod, then each makes 300 changes while apart.
-  let n = 0
-  const ctx: CommandContext = { now: Date.UTC(2026, 0, 5), newId: () => `c${++n}` }
-  let base = A.from({} as Record<string, unknown>) as unknown as A.Doc<PodDoc>
-  base = A.change(
-    base,
-    (d) =>
-      void initPod(
-        d,
-        {
-          name: 'Apart',
-          purpose: '',
-          kind: 'cohort',
-          founder: { name: 'F', stage: 'experienced' },
-          device: null,
-        },
-        ctx,
-      ),
-  )
-  const founder = Object.keys(base.members)[0] ?? ''
-  let meetingId = ''
-  base = A.change(base, (d) => {
-    meetingId = scheduleMeeting(
-      d,
-      { containerId: null, scheduledFor: ctx.now, notesUrl: null },
-      ctx,
-    )
-  })
-  const apart = (doc: A.Doc<PodDoc>, who: string) => {
-    for (let i = 0; i < 300; i++) {
-      doc = A.change(
-        doc,
-        (d) =>
-          void addCheckIn(
-            d,
-            meetingId,
-            {
-              memberId: founder,
-              text: `${who} note ${i}: what I practised today and where I am stuck.`,
-            },
-            ctx,
-          ),
-      )
-    }
-    return doc
-  }
-  const left = apart(A.clone(base), 'left')
-  const right = apart(A.clone(base), 'right')
-  /** Bytes of the changes `other` has that `have` lacks. */
-  const missing = (have: A.Doc<PodDoc>, other: A.Doc<PodDoc>) =>
-    A.getChanges(have, other).reduce((sum, c) => sum + c.byteLength, 0)
-  const leftMissing = missing(left, right)
-  const rightMissing = missing(right, left)
-
-  const a = make()
-  const b = make()
-  const repoA = new Repo({ network: [a], peerId: 'left' as PeerId })
-  const repoB = new Repo({ network: [b], peerId: 'right' as PeerId })
-  const handleA = repoA.import<PodDoc>(A.save(left))
-  const handleB = repoB.import<PodDoc>(A.save(right), { docId: handleA.documentId })
-  await Promise.all([handleA.whenReady(), handleB.whenReady()])
-  const start = performance.now()
-  const same = () =>
-    A.getHeads(handleA.doc()).sort().join() === A.getHeads(handleB.doc()).sort().join()
-  for (
-    let i = 0;
-    i < 600 &&
-    !(
-      same() &&
-      handleA.doc().meetings[meetingId] !== undefined &&
-      Object.keys(handleA.doc().meetings[meetingId]?.checkIns ?? {}).length === 600
-    );
-    i++
-  ) {
-    await new Promise((r) => setTimeout(r, 20))
-  }
-  const elapsed = performance.now() - start
-  // Let the last acknowledgements and tallies pass, then count.
-  await new Promise((r) => setTimeout(r, 1500))
-  const dataFrames = frames
-  const total = dataFrames.reduce((s, f) => s + f.bytes, 0)
-  let turns = 0
-  let last = ''
-  for (const f of dataFrames) {
-    if (f.from !== last) turns++
-    last = f.from
-  }
-  a.disconnect()
-  b.disconnect()
-  const changeBytes = leftMissing + rightMissing
-  return [
-    '| figure | value |',
-    '|---|---:|',
-    `| changes made apart | 300 + 300 |`,
-    `| bytes of changes each side was missing | ${leftMissing} + ${rightMissing} = ${changeBytes} |`,
-    `| bytes sent through the mesh adapter until both converged | ${total} |`,
-    `| sent ÷ missing | ${(total / changeBytes).toFixed(2)} |`,
-    `| messages (frames) | ${dataFrames.length} |`,
-    `| round trips (changes of direction ÷ 2) | ${Math.ceil(turns / 2)} |`,
-    `| time to converge (in-memory link, one process) | ${fmt(elapsed)} |`,
-  ]
-}
-
-// ---------------------------------------------------------------------------------------------
-// 3. One edit across a 6-member mesh
-
-/** Outside Vitest there is no expect.poll: wait in the page for the sync panel's sentence. */
 async function waitConnected(page: Page, names: string[]): Promise<void> {
   await page.waitForFunction(
     (want) => {
@@ -322,9 +183,6 @@ try {
   if (process.env['TEND_BENCH_ONLY'] === 'opening') process.exit(0)
   console.log('\n## Opening a pod (Chromium, IndexedDB → first render)\n')
   const opening = await benchOpening(host.url)
-  console.log('\n## Catching up after a week apart\n')
-  const catchUp = await benchCatchUp()
-  catchUp.forEach((l) => console.log(l))
   console.log('\n## One edit across a 6-member mesh (Chromium, WebRTC)\n')
   const mesh = await benchMesh(host.url)
   mesh.forEach((l) => console.log(l))
@@ -335,8 +193,8 @@ try {
   targetTable(typing.figures).forEach((l) => console.log(l))
   typing.lines.forEach((l) => console.log(l))
   saveFigures('build/bench/typing.json', typing.figures)
-  console.log('\n---\nAll three tables, for the README:\n')
-  console.log([...opening, '', ...catchUp, '', ...mesh].join('\n'))
+  console.log('\n---\nThe opening and mesh tables, for the README:\n')
+  console.log([...opening, '', ...mesh].join('\n'))
 } finally {
   await host.close()
 }
